@@ -1,0 +1,77 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from documents.models import Case, Department, Document, DocumentVersion, Page
+
+
+class PageSerializer(serializers.ModelSerializer):
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Page
+        fields = ["number", "width", "height", "rotation", "label", "thumbnail_url"]
+
+    def get_thumbnail_url(self, page) -> str | None:
+        if not page.thumbnail:
+            return None
+        return reverse("api:page-thumbnail", args=[page.version_id, page.number])
+
+
+class VersionSummarySerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = DocumentVersion
+        fields = ["id", "number", "status", "error", "page_count", "pages_done", "size", "uploaded_by", "created_at"]
+
+
+class VersionSerializer(VersionSummarySerializer):
+    file_url = serializers.SerializerMethodField()
+    pages = PageSerializer(many=True, read_only=True)
+    case = serializers.IntegerField(source="document.case_id", read_only=True)
+
+    class Meta(VersionSummarySerializer.Meta):
+        fields = ["id", "document", "case", *VersionSummarySerializer.Meta.fields[1:], "sha256", "file_url", "pages"]
+
+    def get_file_url(self, version) -> str:
+        return reverse("api:version-file", args=[version.pk])
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    versions = VersionSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "case", "title", "kind", "created_at", "versions"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    lead_department = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Department.objects.all(), required=False
+    )
+    departments = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Department.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "title", "kind", "address", "parcel_id", "status",
+            "lead_department", "departments", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["number", "status"]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    documents = DocumentSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "documents"]
+
+
+class UploadSerializer(serializers.Serializer):
+    """The multipart form of an upload (for the schema; the service checks the file)."""
+
+    file = serializers.FileField()
+    title = serializers.CharField(required=False)
+    kind = serializers.ChoiceField(choices=Document.Kind.choices, required=False)

@@ -1,0 +1,18 @@
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from documents.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("cases/", views.CaseList.as_view(), name="case-list"),
+    path("cases/<int:pk>/", views.CaseDetail.as_view(), name="case-detail"),
+    path("cases/<int:pk>/documents/", views.CaseDocuments.as_view(), name="case-documents"),
+    path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document-detail"),
+    path("documents/<int:pk>/versions/", views.DocumentVersions.as_view(), name="document-versions"),
+    path("versions/<int:pk>/", views.VersionDetail.as_view(), name="version-detail"),
+    path("versions/<int:pk>/file/", views.VersionFile.as_view(), name="version-file"),
+    path("versions/<int:pk>/pages/<int:number>/thumbnail/", views.PageThumbnail.as_view(), name="page-thumbnail"),
+]

@@ -1,0 +1,104 @@
+"""Thin API views: parse, call a selector or service, render."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from civicreview.ranges import ranged_file_response
+from documents import selectors
+from documents.api.serializers import (
+    CaseDetailSerializer,
+    CaseSerializer,
+    DocumentSerializer,
+    UploadSerializer,
+    VersionSerializer,
+)
+from documents.models import Document
+from documents.services import cases, intake
+
+
+class CaseList(generics.ListCreateAPIView):
+    serializer_class = CaseSerializer
+
+    def get_queryset(self):
+        return selectors.visible_cases(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = cases.create_case(self.request.user, **serializer.validated_data)
+
+
+class CaseDetail(generics.RetrieveAPIView):
+    serializer_class = CaseDetailSerializer
+
+    def get_object(self):
+        return selectors.case_detail(self.request.user, self.kwargs["pk"])
+
+
+class UploadView(APIView):
+    """Multipart uploads; the declared size is checked before the body is read."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        intake.check_upload_size(declared - MULTIPART_OVERHEAD)
+
+
+MULTIPART_OVERHEAD = 64 * 1024  # form fields and boundaries around the file
+
+
+class CaseDocuments(UploadView):
+    @extend_schema(request=UploadSerializer, responses={201: DocumentSerializer})
+    def post(self, request, pk):
+        case = selectors.case_detail(request.user, pk)
+        document = intake.add_document(
+            request.user,
+            case,
+            title=request.data.get("title", ""),
+            upload=request.FILES.get("file"),
+            kind=request.data.get("kind") or Document.Kind.PLAN_SET,
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentDetail(generics.RetrieveAPIView):
+    serializer_class = DocumentSerializer
+
+    def get_object(self):
+        return selectors.visible_document(self.request.user, self.kwargs["pk"])
+
+
+class DocumentVersions(UploadView):
+    @extend_schema(request=UploadSerializer, responses={201: VersionSerializer})
+    def post(self, request, pk):
+        document = selectors.visible_document(request.user, pk)
+        version = intake.add_version(request.user, document, upload=request.FILES.get("file"))
+        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class VersionDetail(generics.RetrieveAPIView):
+    serializer_class = VersionSerializer
+
+    def get_object(self):
+        return selectors.visible_version(self.request.user, self.kwargs["pk"], with_pages=True)
+
+
+class VersionFile(APIView):
+    """The uploaded PDF, with HTTP range requests for PDF.js."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        version = selectors.visible_version(request.user, pk)
+        filename = f"{version.document.case.number}-{version.document.title}-v{version.number}.pdf"
+        return ranged_file_response(request, version.file, content_type="application/pdf", filename=filename)
+
+
+class PageThumbnail(APIView):
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
+    def get(self, request, pk, number):
+        page = selectors.visible_page(request.user, pk, number)
+        return ranged_file_response(request, page.thumbnail, content_type="image/png", filename=f"{number}.png")

@@ -1,0 +1,176 @@
+"""Cases, their documents, each document's uploaded versions and their pages."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class Department(models.Model):
+    """A city department; its members are the users of its auth group."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="department")
+    heads = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="headed_departments")
+    color = models.CharField(max_length=7, default="#1565c0", help_text="Markup colour, as #rrggbb.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def members(self):
+        return self.group.user_set.all()
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The cases `user` may see: staff see all, others those their department takes part in."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(
+            casegroupobjectpermission__permission__codename="view_case",
+            casegroupobjectpermission__group__user=user,
+        ).distinct()
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        BUILDING_PERMIT = "building_permit", "Building permit"
+        SITE_PLAN = "site_plan", "Site plan review"
+        SUBDIVISION = "subdivision", "Subdivision"
+        CONDITIONAL_USE = "conditional_use", "Conditional use permit"
+        VARIANCE = "variance", "Variance"
+        GRADING_PERMIT = "grading_permit", "Grading permit"
+        FIRE_PERMIT = "fire_permit", "Fire protection permit"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+        CORRECTIONS_REQUIRED = "corrections_required", "Corrections required"
+        REJECTED = "rejected", "Rejected"
+        CLOSED = "closed", "Closed"
+
+    number = models.CharField(max_length=32, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    address = models.CharField(max_length=300, blank=True)
+    parcel_id = models.CharField("parcel id", max_length=64, blank=True)
+    lead_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="led_cases")
+    departments = models.ManyToManyField(
+        Department, related_name="cases", blank=True, help_text="Departments taking part in the review."
+    )
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("upload_case", "Can upload documents to the case")]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseNumberSequence(models.Model):
+    """The last number given per prefix and year, taken under a row lock."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="unique_case_number_sequence")]
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        PLAN_SET = "plan_set", "Plan set"
+        REPORT = "report", "Report"
+        FORM = "form", "Form"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PLAN_SET)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+def version_upload_to(version, filename):
+    digest = version.sha256
+    return f"versions/{digest[:2]}/{digest}.pdf"
+
+
+class DocumentVersion(models.Model):
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=version_upload_to, max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    page_count = models.PositiveIntegerField(default=0)
+    pages_done = models.PositiveIntegerField(default=0, help_text="Pages processed so far.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
+    error = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="unique_version_number")]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+    @property
+    def case(self):
+        return self.document.case
+
+
+def thumbnail_upload_to(page, filename):
+    return f"thumbnails/{page.version.sha256[:2]}/{page.version.sha256}/{page.number}.png"
+
+
+class Page(models.Model):
+    version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    width = models.FloatField(help_text="Points, as displayed (rotation applied).")
+    height = models.FloatField(help_text="Points, as displayed (rotation applied).")
+    rotation = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=32, blank=True, help_text="Sheet number, such as A-101.")
+    thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["version", "number"]
+        constraints = [models.UniqueConstraint(fields=["version", "number"], name="unique_page_number")]
+
+    def __str__(self):
+        return f"{self.version} p{self.number}" + (f" ({self.label})" if self.label else "")

@@ -1,0 +1,1 @@
+"""Every change to cases, documents and versions goes through these functions."""

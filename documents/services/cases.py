@@ -1,0 +1,87 @@
+"""Cases: numbering, the departments taking part, and who may see and upload."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from documents.models import Case, CaseGroupObjectPermission, CaseNumberSequence, Department
+
+NUMBER_PREFIXES = {
+    Case.Kind.BUILDING_PERMIT: "BP",
+    Case.Kind.SITE_PLAN: "SP",
+    Case.Kind.SUBDIVISION: "SUB",
+    Case.Kind.CONDITIONAL_USE: "CUP",
+    Case.Kind.VARIANCE: "VAR",
+    Case.Kind.GRADING_PERMIT: "GP",
+    Case.Kind.FIRE_PERMIT: "FP",
+}
+
+
+def departments_of(user):
+    return Department.objects.filter(group__user=user)
+
+
+def next_case_number(kind):
+    prefix, year = NUMBER_PREFIXES[kind], timezone.localdate().year
+    with transaction.atomic():
+        sequence, _ = CaseNumberSequence.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+    return f"{prefix}-{year}-{sequence.last:05d}"
+
+
+@transaction.atomic
+def create_case(user, *, title, kind, address="", parcel_id="", lead_department=None, departments=()):
+    """Open a case led by `lead_department` (by default the user's own department)."""
+    own = list(departments_of(user))
+    if lead_department is None:
+        if not own:
+            raise ValidationError({"lead_department": ["You belong to no department; name the lead department."]})
+        lead_department = own[0]
+    elif lead_department not in own and not user.is_staff:
+        raise ValidationError({"lead_department": ["You can only open cases for your own department."]})
+    case = Case.objects.create(
+        number=next_case_number(kind),
+        title=title,
+        kind=kind,
+        address=address,
+        parcel_id=parcel_id,
+        lead_department=lead_department,
+        created_by=user,
+    )
+    case.departments.set({lead_department, *departments})
+    sync_case_permissions(case)
+    return case
+
+
+@transaction.atomic
+def set_departments(case, departments):
+    """Make `departments` (and always the lead) the ones taking part in the case."""
+    case.departments.set({case.lead_department, *departments})
+    sync_case_permissions(case)
+
+
+def sync_case_permissions(case):
+    """Grant the case's object permissions to exactly its departments' groups.
+
+    Taking part lets a department's members see the case; leading it lets
+    them upload documents. Everything else that asks "may this user see or
+    upload?" reads these permissions.
+    """
+    wanted = {("view_case", d.group_id) for d in case.departments.all()}
+    wanted.add(("view_case", case.lead_department.group_id))
+    wanted.add(("upload_case", case.lead_department.group_id))
+    granted = CaseGroupObjectPermission.objects.filter(
+        content_object=case, permission__codename__in=["view_case", "upload_case"]
+    ).select_related("permission", "group")
+    have = {(g.permission.codename, g.group_id): g.group for g in granted}
+    for codename, group_id in set(have) - wanted:
+        remove_perm(codename, have[(codename, group_id)], case)
+    groups = {d.group_id: d.group for d in Department.objects.select_related("group")}
+    for codename, group_id in wanted - set(have):
+        assign_perm(codename, groups[group_id], case)
+
+
+def can_upload(user, case):
+    return user.has_perm("documents.upload_case", case)

@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from documents.services import intake
+
+
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=5)
+def process_version(version_id):
+    """Render thumbnails and read the text and sheet labels of an uploaded version."""
+    return intake.process_version(version_id)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views.case_list, name="case-list"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("versions/<int:pk>/", views.viewer, name="viewer"),
+]
