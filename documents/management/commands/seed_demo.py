@@ -13,6 +13,7 @@ from django.db import transaction
 from documents.demo.planset import write_plan_set
 from documents.models import Case, Department
 from documents.services import cases, intake
+from reviews.services.templates import seed_standard_template
 
 DEPARTMENTS = [
     ("planning", "Planning", "#1565c0"),
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 head = self.user(f"{slug}_head")
                 department.group.user_set.add(reviewer, head)
                 department.heads.add(head)
-            self.seed_workflow_templates()
+            seed_standard_template()
         self.demo_case(departments)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready; every password is {settings.DEMO_PASSWORD!r}."))
 
@@ -53,14 +54,7 @@ class Command(BaseCommand):
             user.save()
         return user
 
-    def seed_workflow_templates(self):
-        """The `standard` template arrives with the workflow engine (reviews app)."""
-        try:
-            from reviews.services.templates import seed_standard_template
-        except ImportError:
-            return
-        seed_standard_template()
-
+    @transaction.atomic
     def demo_case(self, departments):
         if Case.objects.filter(title=DEMO_CASE_TITLE).exists():
             return
