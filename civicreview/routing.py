@@ -1,3 +1,7 @@
-"""Websocket routes; the real-time markup consumer joins these (issue 3)."""
+from django.urls import path
 
-websocket_urlpatterns = []
+from reviews.realtime.consumer import VersionConsumer
+
+websocket_urlpatterns = [
+    path("ws/versions/<int:pk>/", VersionConsumer.as_asgi()),
+]

@@ -6,6 +6,7 @@ channel layer and Celery tasks run in-process. `DATABASE_URL` and
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -127,6 +128,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Static files come from the finders until `collectstatic` has filled STATIC_ROOT.
+warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = None  # uploaded files are served only through permission-checked views
 
@@ -187,6 +190,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "documents.models.Case.Kind",
+        "CaseStatusEnum": "documents.models.Case.Status",
+        "DocumentKindEnum": "documents.models.Document.Kind",
+        "VersionStatusEnum": "documents.models.DocumentVersion.Status",
+        "AnnotationKindEnum": "reviews.models.Annotation.Kind",
+        "AnnotationStatusEnum": "reviews.models.Annotation.Status",
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -4,6 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from civicreview.health import healthz
+from documents.api import urls as documents_api
+from reviews.api import urls as reviews_api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -12,6 +14,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/", include("documents.api.urls")),
+    path("api/", include(([*documents_api.urlpatterns, *reviews_api.urlpatterns], "api"))),
     path("", include("documents.urls")),
 ]

@@ -5,6 +5,7 @@ review or an approval by a department, due a number of business days after
 the stage opens (weekends and holidays skipped).
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -78,3 +79,110 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.name}"
+
+
+class Annotation(models.Model):
+    """A markup on one page of a version, in PDF points (top-left origin, rotation applied)."""
+
+    class Kind(models.TextChoices):
+        PIN = "pin"
+        RECTANGLE = "rectangle"
+        ELLIPSE = "ellipse"
+        CLOUD = "cloud"
+        TEXT = "text"
+        HIGHLIGHT = "highlight"
+        ARROW = "arrow"
+        LINE = "line"
+        MEASURE_LENGTH = "measure_length"
+        CALLOUT = "callout"
+        POLYLINE = "polyline"
+        POLYGON = "polygon"
+        FREEHAND = "freehand"
+        MEASURE_AREA = "measure_area"
+        STAMP = "stamp"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    version = models.ForeignKey("documents.DocumentVersion", on_delete=models.CASCADE, related_name="annotations")
+    page = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    geometry = models.JSONField()
+    style = models.JSONField(default=dict, blank=True)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    department = models.ForeignKey("documents.Department", on_delete=models.PROTECT, related_name="annotations")
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["version", "page", "id"]
+        indexes = [models.Index(fields=["version", "page"])]
+
+    def __str__(self):
+        return f"{self.kind} on p{self.page} of {self.version} by {self.department}"
+
+
+class Comment(models.Model):
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.author} on {self.annotation_id}: {self.body[:40]}"
+
+
+class VersionEvent(models.Model):
+    """The append-only log of a version's changes; `seq` counts 1, 2, 3 … without gaps.
+
+    Clients resume from the last `seq` they saw, so the log, not the channel
+    layer, is what makes sure nobody misses a change. `(version, user, ref)`
+    is unique: a command sent again after a reconnect is applied once.
+    """
+
+    version = models.ForeignKey("documents.DocumentVersion", on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    type = models.CharField(max_length=32)
+    ref = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "seq"], name="unique_event_seq"),
+            models.UniqueConstraint(
+                fields=["version", "user", "ref"], condition=~models.Q(ref=""), name="unique_event_ref"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.version_id}#{self.seq} {self.type}"
+
+    def message(self):
+        return {"type": self.type, "seq": self.seq, "ref": self.ref or None, "data": self.data}
+
+
+class Presence(models.Model):
+    """Who has a version open, one row per socket; never part of the event log.
+
+    Each server process refreshes its sockets' rows; rows older than
+    PRESENCE_TTL_S belong to a process that died and are ignored.
+    """
+
+    version = models.ForeignKey("documents.DocumentVersion", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    socket = models.CharField(max_length=100, unique=True)
+    page = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["version", "updated_at"])]

@@ -3,8 +3,6 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from documents.api import views
 
-app_name = "api"
-
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
     path("cases/", views.CaseList.as_view(), name="case-list"),

@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from civicreview.celery import enqueue_on_commit
+from civicreview.errors import UploadTooLarge
 from documents import pdf
 from documents.models import Document, DocumentVersion, Page
 from documents.services.cases import can_upload
@@ -31,10 +32,6 @@ log = logging.getLogger(__name__)
 
 MAX_PAGE_SIDE_PT = 14400  # 200 inches, the largest page the PDF format allows
 MIN_PAGE_SIDE_PT = 1
-
-
-class UploadTooLarge(Exception):
-    """Answered with 413."""
 
 
 def max_upload_bytes():

@@ -1,0 +1,47 @@
+"""How a refusal from a service is answered, the same over HTTP and the websocket.
+
+Services raise Django's own exceptions where one fits — ValidationError
+(invalid), PermissionDenied (forbidden), Http404 / ObjectDoesNotExist (not
+found) — and these for the rest.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+
+
+class Conflict(Exception):
+    """The client's revision is stale; `current` is the object as it stands."""
+
+    def __init__(self, message, current=None):
+        super().__init__(message)
+        self.current = current
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+class RateLimited(Exception):
+    pass
+
+
+NOT_FOUND = "Not found."  # never say what was looked for
+
+
+def describe(exc):
+    """(code, HTTP status, message dict) for a refusal, or None for a bug."""
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return "invalid", 400, exc.message_dict
+        return "invalid", 400, {"detail": exc.messages[0]}
+    if isinstance(exc, PermissionDenied):
+        return "forbidden", 403, {"detail": str(exc) or "You are not allowed to do that."}
+    if isinstance(exc, (Http404, ObjectDoesNotExist)):
+        return "not_found", 404, {"detail": NOT_FOUND}
+    if isinstance(exc, Conflict):
+        return "conflict", 409, {"detail": str(exc)}
+    if isinstance(exc, UploadTooLarge):
+        return "too_large", 413, {"detail": str(exc)}
+    if isinstance(exc, RateLimited):
+        return "rate_limited", 429, {"detail": str(exc)}
+    return None

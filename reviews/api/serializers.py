@@ -1,0 +1,45 @@
+"""Shapes of the markup API, for the schema; the rules live in reviews.markup_rules."""
+
+from rest_framework import serializers
+
+from reviews.models import Annotation
+
+
+class AnnotationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    page = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Annotation.Kind.choices)
+    geometry = serializers.JSONField(help_text='{"points": [[x, y], ...]} in PDF points, top-left origin.')
+    style = serializers.JSONField(required=False)
+    text = serializers.CharField(required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=Annotation.Status.choices, required=False)
+    author = serializers.CharField(read_only=True)
+    department = serializers.CharField(read_only=True)
+    revision = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class AnnotationChangeSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(help_text="The revision the client last saw.")
+    page = serializers.IntegerField(required=False)
+    geometry = serializers.JSONField(required=False)
+    style = serializers.JSONField(required=False)
+    text = serializers.CharField(required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=Annotation.Status.choices, required=False)
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    annotation = serializers.IntegerField(read_only=True)
+    author = serializers.CharField(read_only=True)
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class EventSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    seq = serializers.IntegerField()
+    ref = serializers.CharField(allow_null=True)
+    data = serializers.JSONField()

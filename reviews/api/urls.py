@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reviews.api import views
+
+urlpatterns = [
+    path("versions/<int:pk>/annotations/", views.VersionAnnotations.as_view(), name="version-annotations"),
+    path("versions/<int:pk>/events/", views.VersionEvents.as_view(), name="version-events"),
+    path("annotations/<int:pk>/", views.AnnotationDetail.as_view(), name="annotation-detail"),
+    path("annotations/<int:pk>/comments/", views.AnnotationComments.as_view(), name="annotation-comments"),
+]

@@ -1,0 +1,85 @@
+"""Thin API views over reviews.services.annotations; changes made here are broadcast like the websocket's."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from documents.selectors import visible_version
+from reviews.api.serializers import (
+    AnnotationChangeSerializer,
+    AnnotationSerializer,
+    CommentSerializer,
+    EventSerializer,
+)
+from reviews.services import annotations, events
+
+
+def _int(value, field):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: [f"{field} must be a whole number."]}) from None
+
+
+class VersionAnnotations(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("status", str, enum=["open", "resolved"])],
+        responses=AnnotationSerializer(many=True),
+    )
+    def get(self, request, pk):
+        version = visible_version(request.user, pk)
+        found = version.annotations.select_related("author", "department")
+        if "page" in request.query_params:
+            found = found.filter(page=_int(request.query_params["page"], "page"))
+        if "status" in request.query_params:
+            found = found.filter(status=request.query_params["status"])
+        return Response([annotations.annotation_json(a) for a in found])
+
+    @extend_schema(request=AnnotationSerializer, responses={201: AnnotationSerializer})
+    def post(self, request, pk):
+        event = annotations.create_annotation(request.user, pk, dict(request.data), ref=request.data.get("ref", ""))
+        return Response(event.data, status=status.HTTP_201_CREATED)
+
+
+class AnnotationDetail(APIView):
+    @extend_schema(responses=AnnotationSerializer)
+    def get(self, request, pk):
+        return Response(annotations.annotation_json(annotations.visible_annotation(request.user, pk)))
+
+    @extend_schema(request=AnnotationChangeSerializer, responses={200: AnnotationSerializer})
+    def patch(self, request, pk):
+        changes = {key: value for key, value in request.data.items() if key not in ("revision", "ref")}
+        revision = _int(request.data.get("revision"), "revision")
+        event = annotations.update_annotation(request.user, pk, revision, changes, ref=request.data.get("ref", ""))
+        return Response(event.data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("revision", int, description="Or in the body.")], responses={204: None}
+    )
+    def delete(self, request, pk):
+        revision = _int(request.data.get("revision", request.query_params.get("revision")), "revision")
+        annotations.delete_annotation(request.user, pk, revision, ref=request.data.get("ref", ""))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AnnotationComments(APIView):
+    @extend_schema(responses=CommentSerializer(many=True))
+    def get(self, request, pk):
+        return Response([annotations.comment_json(c) for c in annotations.comments_of(request.user, pk)])
+
+    @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
+    def post(self, request, pk):
+        event = annotations.add_comment(request.user, pk, request.data.get("body"), ref=request.data.get("ref", ""))
+        return Response(event.data, status=status.HTTP_201_CREATED)
+
+
+class VersionEvents(APIView):
+    """The version's event log after `after` (a client's last seq): what it missed."""
+
+    @extend_schema(parameters=[OpenApiParameter("after", int)], responses=EventSerializer(many=True))
+    def get(self, request, pk):
+        version = visible_version(request.user, pk)
+        after = _int(request.query_params.get("after", 0), "after")
+        return Response([event.message() for event in events.events_after(version.pk, after)[:1000]])

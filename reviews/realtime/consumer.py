@@ -1,0 +1,203 @@
+"""The websocket on /ws/versions/{id}/: markup commands in, the version's events out.
+
+Thin: it parses a message, calls a service, and answers a refusal to its
+sender. Changes reach every socket (the sender's too, with its `ref`) through
+the event log's broadcast and this process's hub.
+"""
+
+import json
+import time
+import uuid
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+
+from civicreview.errors import describe
+from documents.models import DocumentVersion
+from documents.selectors import visible_versions
+from reviews.realtime.hub import hub
+from reviews.services import annotations, events, presence
+from reviews.services.events import group_name, layer_message
+
+MAX_MESSAGE_BYTES = 64 * 1024
+CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4401, 4403, 4404
+
+
+class TokenBucket:
+    def __init__(self, rate, burst):
+        self.rate, self.burst, self.tokens, self.stamp = rate, burst, burst, time.monotonic()
+
+    def take(self):
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class Refused(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def whole(message, field):
+    value = message.get(field)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Refused("invalid", f"{field} must be a whole number.")
+    return value
+
+
+def run_command(user, version_id, message):
+    """Apply one change command; returns the event it produced (or produced before, for a repeated ref)."""
+    kind, ref = message["type"], message["ref"]
+    if kind == "annotation.create":
+        return annotations.create_annotation(user, version_id, message.get("data"), ref=ref)
+    if kind == "annotation.update":
+        return annotations.update_annotation(
+            user, whole(message, "id"), whole(message, "revision"), message.get("data"), ref=ref, version_id=version_id
+        )
+    if kind == "annotation.delete":
+        return annotations.delete_annotation(
+            user, whole(message, "id"), whole(message, "revision"), ref=ref, version_id=version_id
+        )
+    return annotations.add_comment(user, whole(message, "annotation"), message.get("body"), ref=ref, version_id=version_id)
+
+
+COMMANDS = {"annotation.create", "annotation.update", "annotation.delete", "comment.create"}
+
+
+class VersionConsumer(AsyncWebsocketConsumer):
+    channel_layer_alias = None  # no channel per socket: the hub subscribes once per process
+
+    async def connect(self):
+        self.version_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        self.socket_id = f"ws-{uuid.uuid4().hex}"
+        self.joined = False
+        self.page = 1
+        self.commands = TokenBucket(rate=20, burst=60)
+        self.cursors = TokenBucket(rate=20, burst=20)
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            return await self.close(CLOSE_UNAUTHENTICATED)
+        refusal = await database_sync_to_async(self._refusal)(user)
+        if refusal:
+            return await self.close(refusal)
+        self.user = user
+        self.held = []  # what the hub delivers before hello has gone out
+        await hub().join(self.version_id, self)
+        self.joined = True
+        hello = await database_sync_to_async(self._hello)()
+        await self.send(text_data=json.dumps(hello))
+        held, self.held = self.held, None
+        for text in held:
+            await self.send(text_data=text)
+
+    def _refusal(self, user):
+        if not DocumentVersion.objects.filter(pk=self.version_id).exists():
+            return CLOSE_NOT_FOUND
+        if not visible_versions(user).filter(pk=self.version_id).exists():
+            return CLOSE_FORBIDDEN
+        return None
+
+    def _hello(self):
+        department = annotations.department_of(self.user)
+        users = presence.join(self.version_id, self.user, self.socket_id, self.page)
+        me = {"id": self.user.pk, "username": self.user.username, "department": department and department.slug}
+        return {"type": "hello", "seq": events.latest_seq(self.version_id), "user": me, "presence": users}
+
+    async def disconnect(self, code):
+        if self.joined:
+            await hub().leave(self.version_id, self)
+            await database_sync_to_async(presence.leave)(self.version_id, self.socket_id)
+
+    async def deliver(self, text):
+        if self.held is not None:
+            self.held.append(text)
+        else:
+            await self.send(text_data=text)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        ref = None
+        try:
+            message = self._parse(text_data, bytes_data)
+            ref = message["ref"]
+            await self._handle(message)
+        except Refused as refusal:
+            await self._error(ref, refusal.code, refusal.message)
+        except Exception as exc:
+            described = describe(exc)
+            if described is None:
+                raise
+            code, _status, body = described
+            current = getattr(exc, "current", None)
+            await self._error(ref, code, _first_message(body), current)
+
+    def _parse(self, text_data, bytes_data):
+        raw = text_data if text_data is not None else (bytes_data or b"").decode("utf-8", "replace")
+        if len(raw.encode()) > MAX_MESSAGE_BYTES:
+            raise Refused("invalid", f"Message too large; at most {MAX_MESSAGE_BYTES // 1024} KiB.")
+        try:
+            message = json.loads(raw)
+        except ValueError:
+            raise Refused("invalid", "Messages must be JSON objects.") from None
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            raise Refused("invalid", 'Messages must be JSON objects with a "type".')
+        ref = message.get("ref")
+        if not isinstance(ref, str | int) or isinstance(ref, bool) or not str(ref) or len(str(ref)) > 64:
+            raise Refused("invalid", 'Every message needs a "ref" (a string of up to 64 characters).')
+        message["ref"] = str(ref)
+        return message
+
+    async def _handle(self, message):
+        kind = message["type"]
+        if kind == "cursor":
+            return await self._cursor(message)
+        if kind == "view":
+            self.page = whole(message, "page")
+            return await database_sync_to_async(presence.move)(self.version_id, self.socket_id, self.page)
+        if kind == "resume":
+            return await self._resume(message)
+        if kind not in COMMANDS:
+            raise Refused("invalid", f"Unknown message type {kind!r}.")
+        if not self.commands.take():
+            raise Refused("rate_limited", "Too many changes at once; slow down and send again.")
+        event = await database_sync_to_async(run_command)(self.user, self.version_id, message)
+        if getattr(event, "replayed", False):  # a repeated ref: answer the sender with what it missed
+            await self.send(text_data=json.dumps(event.message()))
+
+    async def _cursor(self, message):
+        if not self.cursors.take():
+            return  # cursors are best effort: extra ones are dropped, not refused
+        page, x, y = whole(message, "page"), message.get("x"), message.get("y")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (x, y)):
+            raise Refused("invalid", "x and y must be numbers.")
+        if page != self.page:
+            self.page = page
+            await database_sync_to_async(presence.move)(self.version_id, self.socket_id, page)
+        cursor = {"type": "cursor", "user": {"id": self.user.pk, "username": self.user.username}, "page": page, "x": x, "y": y}
+        await get_channel_layer().group_send(group_name(self.version_id), layer_message(self.version_id, cursor))
+
+    async def _resume(self, message):
+        after = whole(message, "after_seq")
+        missed = await database_sync_to_async(lambda: [e.message() for e in events.events_after(self.version_id, after)])()
+        for event in missed:
+            await self.send(text_data=json.dumps(event))
+        latest = missed[-1]["seq"] if missed else await database_sync_to_async(events.latest_seq)(self.version_id)
+        await self.send(text_data=json.dumps({"type": "resumed", "ref": message["ref"], "seq": latest}))
+
+    async def _error(self, ref, code, message, current=None):
+        error = {"type": "error", "ref": ref, "code": code, "message": message}
+        if current is not None:
+            error["current"] = current
+        await self.send(text_data=json.dumps(error))
+
+
+def _first_message(body):
+    field, value = next(iter(body.items()))
+    message = value[0] if isinstance(value, list) else str(value)
+    return message if field == "detail" else f"{field}: {message}"

@@ -1,0 +1,99 @@
+"""Local fan-out: one channel-layer subscription per process and open version.
+
+channels-redis delivers a group message once per member channel, so with a
+channel per socket every change costs a Redis round trip per socket and the
+layer drops messages under load. Here each process joins a version's group
+once, with one channel of its own, and hands every message to the sockets
+it holds. The event log stays the source of truth: a socket that misses a
+message sees a gap in `seq` and resumes.
+"""
+
+import asyncio
+import json
+import logging
+import weakref
+from collections import defaultdict
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from reviews.services import presence
+from reviews.services.events import group_name
+
+log = logging.getLogger(__name__)
+REJOIN_S = 3600  # channels-redis forgets group members after a day; join again well before
+
+
+class Hub:
+    def __init__(self):
+        self.sockets = defaultdict(set)  # version id -> consumers in this process
+        self.channel = None
+        self.lock = asyncio.Lock()
+        self.tasks = []
+
+    async def join(self, version_id, socket):
+        async with self.lock:
+            layer = get_channel_layer()
+            if self.channel is None:
+                self.channel = await layer.new_channel("hub.")
+                self.tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._refresh())]
+            if not self.sockets[version_id]:
+                await layer.group_add(group_name(version_id), self.channel)
+            self.sockets[version_id].add(socket)
+
+    async def leave(self, version_id, socket):
+        async with self.lock:
+            members = self.sockets.get(version_id)
+            if members is None:
+                return
+            members.discard(socket)
+            if not members:
+                del self.sockets[version_id]
+                await get_channel_layer().group_discard(group_name(version_id), self.channel)
+
+    async def send_local(self, version_id, message, exclude=None):
+        text = json.dumps(message)
+        for socket in list(self.sockets.get(version_id, ())):
+            if socket is not exclude:
+                await socket.deliver(text)
+
+    async def _read(self):
+        layer = get_channel_layer()
+        while True:
+            try:
+                message = await layer.receive(self.channel)
+                await self.send_local(message["version"], message["message"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # e.g. redis TimeoutError while the loop was busy writing to sockets:
+                # carry on; clients that missed something resume from the log.
+                log.warning("hub receive failed; carrying on", exc_info=True)
+                await asyncio.sleep(0.05)
+
+    async def _refresh(self):
+        layer = get_channel_layer()
+        since_rejoin = 0
+        while True:
+            await asyncio.sleep(presence.REFRESH_S)
+            try:
+                sockets = [s.socket_id for members in self.sockets.values() for s in members]
+                await database_sync_to_async(presence.refresh)(sockets)
+                since_rejoin += presence.REFRESH_S
+                if since_rejoin >= REJOIN_S:
+                    since_rejoin = 0
+                    for version_id in list(self.sockets):
+                        await layer.group_add(group_name(version_id), self.channel)
+            except Exception:
+                log.warning("hub refresh failed; will try again", exc_info=True)
+
+
+_hubs = weakref.WeakKeyDictionary()
+
+
+def hub():
+    """This event loop's hub (one per server process; tests may run several loops)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _hubs:
+        _hubs[loop] = Hub()
+    return _hubs[loop]

@@ -1,0 +1,178 @@
+"""Markups and their comment threads. Every change is checked, stored, logged and broadcast.
+
+Who may do what: members of a department taking part in the case see and
+annotate its versions; they edit or delete only their own department's
+markups; a department head may also resolve or reopen anyone's.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from civicreview.errors import Conflict
+from documents.models import Department
+from documents.selectors import visible_version
+from reviews import markup_rules as rules
+from reviews.models import Annotation, Comment
+from reviews.services import events
+
+
+def annotation_json(annotation):
+    return {
+        "id": annotation.pk,
+        "version": annotation.version_id,
+        "page": annotation.page,
+        "kind": annotation.kind,
+        "geometry": annotation.geometry,
+        "style": annotation.style,
+        "text": annotation.text,
+        "status": annotation.status,
+        "author": annotation.author.username,
+        "department": annotation.department.slug,
+        "revision": annotation.revision,
+        "created_at": annotation.created_at.isoformat(),
+        "updated_at": annotation.updated_at.isoformat(),
+    }
+
+
+def comment_json(comment):
+    return {
+        "id": comment.pk,
+        "annotation": comment.annotation_id,
+        "author": comment.author.username,
+        "body": comment.body,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+def reviewing_department(user, version):
+    """The user's department taking part in this version's case; None if they only look on."""
+    return Department.objects.filter(group__user=user, cases=version.document.case_id).order_by("pk").first()
+
+
+def department_of(user):
+    return Department.objects.filter(group__user=user).order_by("pk").first()
+
+
+def _require_department(user, version):
+    department = reviewing_department(user, version)
+    if department is None:
+        raise PermissionDenied("Only members of a department taking part in this case can mark it up.")
+    return department
+
+
+def _page_sizes(version):
+    return {number: (width, height) for number, width, height in version.pages.values_list("number", "width", "height")}
+
+
+def visible_annotation(user, annotation_id, version_id=None):
+    """The annotation, if the user may see it (and it is on `version_id`, when given)."""
+    annotation = Annotation.objects.select_related("author", "department", "version").filter(pk=annotation_id).first()
+    if annotation is None or version_id not in (None, annotation.version_id):
+        raise Http404
+    visible_version(user, annotation.version_id)  # 404 for an outsider
+    return annotation
+
+
+def create_annotation(user, version_id, data, *, ref=""):
+    version = visible_version(user, version_id)
+    department = _require_department(user, version)
+    if not isinstance(data, dict):
+        raise rules.invalid("data", "Send the annotation as an object.")
+    sizes = _page_sizes(version)
+    page = rules.check_page(data.get("page"), sizes)
+    kind = rules.check_kind(data.get("kind"))
+    fields = {
+        "page": page,
+        "kind": kind,
+        "geometry": rules.check_geometry(data.get("geometry"), kind, sizes[page]),
+        "style": rules.check_style(data.get("style", {"color": department.color, "width": 2})),
+        "text": rules.check_text(data.get("text", "")),
+        "status": rules.check_status(data.get("status", Annotation.Status.OPEN)),
+    }
+
+    def change():
+        annotation = Annotation.objects.create(version=version, author=user, department=department, **fields)
+        return events.record(version.pk, type="annotation.created", user=user, ref=ref, data=annotation_json(annotation))
+
+    return events.apply_once(version.pk, user, ref, change)
+
+
+def update_annotation(user, annotation_id, revision, changes, *, ref="", version_id=None):
+    annotation = visible_annotation(user, annotation_id, version_id)
+    rules.check_changes(changes)
+
+    def change():
+        current = _locked(annotation.pk, revision)
+        _check_may_change(user, current, changes)
+        sizes = _page_sizes(current.version)
+        if "page" in changes:
+            current.page = rules.check_page(changes["page"], sizes)
+        if "geometry" in changes or "page" in changes:
+            current.geometry = rules.check_geometry(changes.get("geometry", current.geometry), current.kind, sizes[current.page])
+        if "style" in changes:
+            current.style = rules.check_style(changes["style"])
+        if "text" in changes:
+            current.text = rules.check_text(changes["text"])
+        if "status" in changes:
+            current.status = rules.check_status(changes["status"])
+        current.revision += 1
+        current.save()
+        return events.record(current.version_id, type="annotation.updated", user=user, ref=ref, data=annotation_json(current))
+
+    return events.apply_once(annotation.version_id, user, ref, change)
+
+
+def delete_annotation(user, annotation_id, revision, *, ref="", version_id=None):
+    annotation = visible_annotation(user, annotation_id, version_id)
+
+    def change():
+        current = _locked(annotation.pk, revision)
+        _check_may_change(user, current, {"delete": True})
+        version_id, pk = current.version_id, current.pk
+        current.delete()
+        return events.record(version_id, type="annotation.deleted", user=user, ref=ref, data={"id": pk})
+
+    return events.apply_once(annotation.version_id, user, ref, change)
+
+
+def add_comment(user, annotation_id, body, *, ref="", version_id=None):
+    annotation = visible_annotation(user, annotation_id, version_id)
+    _require_department(user, annotation.version)
+    if not isinstance(body, str) or not body.strip():
+        raise rules.invalid("body", "Write something to reply.")
+    body = rules.check_text(body.strip())
+
+    def change():
+        comment = Comment.objects.create(annotation=annotation, author=user, body=body)
+        return events.record(annotation.version_id, type="comment.created", user=user, ref=ref, data=comment_json(comment))
+
+    return events.apply_once(annotation.version_id, user, ref, change)
+
+
+def comments_of(user, annotation_id):
+    annotation = visible_annotation(user, annotation_id)
+    return annotation.comments.select_related("author")
+
+
+def _locked(annotation_id, revision):
+    """The annotation under a row lock, if the client saw its latest revision."""
+    current = Annotation.objects.select_for_update().select_related("author", "department", "version").filter(pk=annotation_id).first()
+    if current is None:
+        raise Http404
+    if revision != current.revision:
+        raise Conflict(
+            f"Someone changed this markup meanwhile (you saw revision {revision}, it is now {current.revision}).",
+            current=annotation_json(current),
+        )
+    return current
+
+
+def _check_may_change(user, annotation, changes):
+    """Members change their own department's markups; heads may also resolve or reopen any."""
+    _require_department(user, annotation.version)
+    if user.groups.filter(pk=annotation.department.group_id).exists():
+        return
+    case_id = annotation.version.document.case_id
+    if set(changes) == {"status"} and user.headed_departments.filter(cases=case_id).exists():
+        return
+    raise PermissionDenied(f"This markup belongs to {annotation.department.name}; only its members can change it.")

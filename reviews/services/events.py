@@ -1,0 +1,73 @@
+"""The per-version event log: every change gets the version's next `seq`, then is broadcast.
+
+`record` runs inside the change's own transaction and takes a row lock on
+the version, so writers in any number of server processes queue up and the
+log has no gaps and no duplicates. The broadcast goes out after commit;
+a client that misses one sees a gap in `seq` and resumes from the log.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from documents.models import DocumentVersion
+from reviews.models import VersionEvent
+
+
+def group_name(version_id):
+    return f"version-{version_id}"
+
+
+def record(version_id, *, type, user, ref, data):
+    DocumentVersion.objects.select_for_update().filter(pk=version_id).values_list("pk").get()
+    last = VersionEvent.objects.filter(version_id=version_id).aggregate(last=Max("seq"))["last"] or 0
+    event = VersionEvent.objects.create(version_id=version_id, seq=last + 1, type=type, ref=ref or "", user=user, data=data)
+    transaction.on_commit(lambda: broadcast(version_id, event.message()))
+    return event
+
+
+def apply_once(version_id, user, ref, change):
+    """Run `change()` (which records one event) in a transaction, once per `ref`.
+
+    A command sent again — after a reconnect, say — gets back the event it
+    produced the first time instead of being applied twice.
+    """
+    earlier = _earlier(version_id, user, ref)
+    if earlier:
+        return earlier
+    try:
+        with transaction.atomic():
+            return change()
+    except IntegrityError:
+        earlier = _earlier(version_id, user, ref)  # the same ref, sent twice at once
+        if earlier:
+            return earlier
+        raise
+
+
+def _earlier(version_id, user, ref):
+    """The event a ref already produced, marked `replayed`."""
+    if not ref:
+        return None
+    event = VersionEvent.objects.filter(version_id=version_id, user=user, ref=ref).first()
+    if event:
+        event.replayed = True
+    return event
+
+
+def latest_seq(version_id):
+    return VersionEvent.objects.filter(version_id=version_id).aggregate(last=Max("seq"))["last"] or 0
+
+
+def events_after(version_id, seq):
+    return VersionEvent.objects.filter(version_id=version_id, seq__gt=seq).order_by("seq")
+
+
+def broadcast(version_id, message):
+    """Send `message` to every socket on the version, in every server process."""
+    async_to_sync(get_channel_layer().group_send)(group_name(version_id), layer_message(version_id, message))
+
+
+def layer_message(version_id, message):
+    return {"type": "version.message", "version": version_id, "message": message}
