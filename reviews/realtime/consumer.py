@@ -93,6 +93,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
         self.joined = True
         hello = await database_sync_to_async(self._hello)()
         await self.send(text_data=json.dumps(hello))
+        hub().presence_changed(self.version_id)
         held, self.held = self.held, None
         for text in held:
             await self.send(text_data=text)
@@ -106,14 +107,16 @@ class VersionConsumer(AsyncWebsocketConsumer):
 
     def _hello(self):
         department = annotations.department_of(self.user)
-        users = presence.join(self.version_id, self.user, self.socket_id, self.page)
+        presence.join(self.version_id, self.user, self.socket_id, self.page)
+        users = presence.present(self.version_id)
         me = {"id": self.user.pk, "username": self.user.username, "department": department and department.slug}
         return {"type": "hello", "seq": events.latest_seq(self.version_id), "user": me, "presence": users}
 
     async def disconnect(self, code):
         if self.joined:
             await hub().leave(self.version_id, self)
-            await database_sync_to_async(presence.leave)(self.version_id, self.socket_id)
+            await database_sync_to_async(presence.leave)(self.socket_id)
+            hub().presence_changed(self.version_id)
 
     async def deliver(self, text):
         if self.held is not None:
@@ -158,8 +161,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
         if kind == "cursor":
             return await self._cursor(message)
         if kind == "view":
-            self.page = whole(message, "page")
-            return await database_sync_to_async(presence.move)(self.version_id, self.socket_id, self.page)
+            return await self._show_page(whole(message, "page"))
         if kind == "resume":
             return await self._resume(message)
         if kind not in COMMANDS:
@@ -176,11 +178,15 @@ class VersionConsumer(AsyncWebsocketConsumer):
         page, x, y = whole(message, "page"), message.get("x"), message.get("y")
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (x, y)):
             raise Refused("invalid", "x and y must be numbers.")
-        if page != self.page:
-            self.page = page
-            await database_sync_to_async(presence.move)(self.version_id, self.socket_id, page)
+        await self._show_page(page)
         cursor = {"type": "cursor", "user": {"id": self.user.pk, "username": self.user.username}, "page": page, "x": x, "y": y}
         await get_channel_layer().group_send(group_name(self.version_id), layer_message(self.version_id, cursor))
+
+    async def _show_page(self, page):
+        if page != self.page:
+            self.page = page
+            if await database_sync_to_async(presence.move)(self.socket_id, page):
+                hub().presence_changed(self.version_id)
 
     async def _resume(self, message):
         after = whole(message, "after_seq")

@@ -22,6 +22,7 @@ from reviews.services.events import group_name
 
 log = logging.getLogger(__name__)
 REJOIN_S = 3600  # channels-redis forgets group members after a day; join again well before
+PRESENCE_DELAY_S = 0.3  # presence changes within this time go out as one message
 
 
 class Hub:
@@ -30,6 +31,7 @@ class Hub:
         self.channel = None
         self.lock = asyncio.Lock()
         self.tasks = []
+        self.presence_due = set()  # versions whose presence announcement is scheduled
 
     async def join(self, version_id, socket):
         async with self.lock:
@@ -51,11 +53,24 @@ class Hub:
                 del self.sockets[version_id]
                 await get_channel_layer().group_discard(group_name(version_id), self.channel)
 
-    async def send_local(self, version_id, message, exclude=None):
+    def presence_changed(self, version_id):
+        """Announce who is on the version soon, once for any number of joins, leaves and moves."""
+        if version_id not in self.presence_due:
+            self.presence_due.add(version_id)
+            asyncio.get_running_loop().call_later(PRESENCE_DELAY_S, self._announce_soon, version_id)
+
+    def _announce_soon(self, version_id):
+        self.presence_due.discard(version_id)
+        task = asyncio.create_task(database_sync_to_async(presence.announce)(version_id))
+        task.add_done_callback(_log_failure)
+
+    async def send_local(self, version_id, message):
         text = json.dumps(message)
         for socket in list(self.sockets.get(version_id, ())):
-            if socket is not exclude:
+            try:
                 await socket.deliver(text)
+            except Exception:  # that socket is closing; the others still get it
+                log.debug("delivery to a closing socket failed", exc_info=True)
 
     async def _read(self):
         layer = get_channel_layer()
@@ -86,6 +101,11 @@ class Hub:
                         await layer.group_add(group_name(version_id), self.channel)
             except Exception:
                 log.warning("hub refresh failed; will try again", exc_info=True)
+
+
+def _log_failure(task):
+    if not task.cancelled() and task.exception():
+        log.warning("presence announcement failed", exc_info=task.exception())
 
 
 _hubs = weakref.WeakKeyDictionary()

@@ -14,18 +14,15 @@ REFRESH_S = 30
 
 def join(version_id, user, socket, page=1):
     Presence.objects.update_or_create(socket=socket, defaults={"version_id": version_id, "user": user, "page": page})
-    return announce(version_id)
 
 
-def move(version_id, socket, page):
-    """Record that a socket shows `page`; announce only when that changed."""
-    if Presence.objects.filter(socket=socket).exclude(page=page).update(page=page):
-        announce(version_id)
+def move(socket, page):
+    """Record that a socket shows `page`; True when that is a change."""
+    return bool(Presence.objects.filter(socket=socket).exclude(page=page).update(page=page))
 
 
-def leave(version_id, socket):
+def leave(socket):
     Presence.objects.filter(socket=socket).delete()
-    announce(version_id)
 
 
 def refresh(sockets):
