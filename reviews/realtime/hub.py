@@ -77,17 +77,34 @@ class Hub:
         while True:
             try:
                 message = await layer.receive(self.channel)
-                await self.send_local(message["version"], message["message"])
             except asyncio.CancelledError:
                 raise
             except Exception:
-                # e.g. redis TimeoutError while the loop was busy writing to sockets:
-                # carry on; clients that missed something resume from the log.
-                log.warning("hub receive failed; carrying on", exc_info=True)
-                await asyncio.sleep(0.05)
+                # Redis restarted or timed out while the loop was busy writing to sockets:
+                # join the groups again and have every socket catch up from the log.
+                log.warning("hub receive failed; rejoining", exc_info=True)
+                while not await self._recover():
+                    await asyncio.sleep(0.5)
+                continue
+            await self.send_local(message["version"], message["message"])
+
+    async def _recover(self):
+        """Join the groups again; once that works, have the sockets resync. False: not yet."""
+        try:
+            await self._rejoin()
+        except Exception:
+            log.warning("rejoining failed; will try again", exc_info=True)
+            return False
+        for version_id in list(self.sockets):
+            await self.send_local(version_id, {"type": "resync"})
+        return True
+
+    async def _rejoin(self):
+        layer = get_channel_layer()
+        for version_id in list(self.sockets):
+            await layer.group_add(group_name(version_id), self.channel)
 
     async def _refresh(self):
-        layer = get_channel_layer()
         since_rejoin = 0
         while True:
             await asyncio.sleep(presence.REFRESH_S)
@@ -97,8 +114,7 @@ class Hub:
                 since_rejoin += presence.REFRESH_S
                 if since_rejoin >= REJOIN_S:
                     since_rejoin = 0
-                    for version_id in list(self.sockets):
-                        await layer.group_add(group_name(version_id), self.channel)
+                    await self._rejoin()
             except Exception:
                 log.warning("hub refresh failed; will try again", exc_info=True)
 

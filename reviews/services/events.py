@@ -23,7 +23,8 @@ def record(version_id, *, type, user, ref, data):
     DocumentVersion.objects.select_for_update().filter(pk=version_id).values_list("pk").get()
     last = VersionEvent.objects.filter(version_id=version_id).aggregate(last=Max("seq"))["last"] or 0
     event = VersionEvent.objects.create(version_id=version_id, seq=last + 1, type=type, ref=ref or "", user=user, data=data)
-    transaction.on_commit(lambda: broadcast(version_id, event.message()))
+    # robust: with the channel layer down the change still stands; clients catch up from the log.
+    transaction.on_commit(lambda: broadcast(version_id, event.message()), robust=True)
     return event
 
 
@@ -66,7 +67,11 @@ def events_after(version_id, seq):
 
 def broadcast(version_id, message):
     """Send `message` to every socket on the version, in every server process."""
-    async_to_sync(get_channel_layer().group_send)(group_name(version_id), layer_message(version_id, message))
+    send = async_to_sync(get_channel_layer().group_send)
+    try:
+        send(group_name(version_id), layer_message(version_id, message))
+    except Exception:  # a pooled Redis connection goes stale when Redis restarts: try once more
+        send(group_name(version_id), layer_message(version_id, message))
 
 
 def layer_message(version_id, message):

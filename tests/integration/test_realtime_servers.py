@@ -44,15 +44,20 @@ def wait_until_healthy(url, process, deadline_s=30):
 
 
 @pytest.fixture
-def two_servers(transactional_db, tmp_path):
-    """Two uvicorn processes on this test's PostgreSQL database and a Redis database of its own."""
+def redis_url():
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def two_servers(transactional_db, tmp_path, redis_url):
+    """Two uvicorn processes on this test's PostgreSQL database, sharing Redis."""
     if connection.vendor != "postgresql":
         pytest.fail("Run the integration tests with DATABASE_URL=postgres://… (make test under .ci/run does).")
     db = connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        "REDIS_URL": redis_url,
         "MEDIA_ROOT": str(tmp_path),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
@@ -139,3 +144,36 @@ def test_a_client_that_reconnects_resumes_from_its_last_seq(review, two_servers)
         await building.close()
 
     asyncio.run(scenario())
+
+
+@pytest.fixture
+def private_redis():
+    """A Redis server of this test's own, to stop and start again."""
+    port = free_port()
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+
+    def start():
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    return process
+            time.sleep(0.05)
+        raise TimeoutError("redis-server did not start")
+
+    class Redis:
+        url = f"redis://127.0.0.1:{port}/0"
+
+        def stop(self):
+            self.process.kill()
+            self.process.wait()
+
+        def restart(self):
+            self.process = start()
+
+    redis = Redis()
+    redis.process = start()
+    yield redis
+    redis.stop()
+
