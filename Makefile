@@ -28,6 +28,7 @@ run: setup
 	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 test: install
+	node --test tests/js/
 	$(BIN)/python -m pytest
 
 bench: install

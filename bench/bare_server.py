@@ -1,6 +1,7 @@
 """The baseline for bench/realtime.py: a minimal broadcast server on the `websockets` library, no Django.
 
 Every message a client sends goes to every connected client, the sender too.
+Compression is off here as in our server (per-socket deflate costs CPU at fan-out).
 """
 
 import asyncio
@@ -21,7 +22,7 @@ async def handler(websocket):
 
 
 async def main(port):
-    async with serve(handler, "127.0.0.1", port, max_queue=None):
+    async with serve(handler, "127.0.0.1", port, max_queue=None, compression=None):
         await asyncio.Future()
 
 

@@ -204,7 +204,7 @@ def main():
             redis.Redis.from_url(REDIS_URL).flushdb()
             port = 18000 + clients + (1 if make == "ours" else 0)
             if make == "ours":
-                command = [sys.executable, "-m", "uvicorn", "civicreview.asgi:application", "--port", str(port), "--log-level", "warning"]
+                command = [sys.executable, "-m", "uvicorn", "civicreview.asgi:application", "--port", str(port), "--log-level", "warning", "--ws-per-message-deflate", "false"]
                 target = ours(port, version_id, tokens)
             else:
                 command = [sys.executable, "bench/bare_server.py", str(port)]

@@ -14,6 +14,6 @@ if [ -n "${REDIS_URL:-}" ]; then
   pids+=($!)
 fi
 echo "CivicReview on http://${HOST:-127.0.0.1}:${PORT:-8000}/ (log in as planner / \$DEMO_PASSWORD, default civicreview)"
-$BIN/uvicorn civicreview.asgi:application --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}" &
+$BIN/uvicorn civicreview.asgi:application --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}" --ws-per-message-deflate false &
 pids+=($!)
 wait -n "${pids[@]}"
