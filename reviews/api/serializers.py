@@ -43,3 +43,17 @@ class EventSerializer(serializers.Serializer):
     seq = serializers.IntegerField()
     ref = serializers.CharField(allow_null=True)
     data = serializers.JSONField()
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read = serializers.BooleanField()
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    marked = serializers.IntegerField(read_only=True)

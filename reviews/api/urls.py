@@ -7,4 +7,6 @@ urlpatterns = [
     path("versions/<int:pk>/events/", views.VersionEvents.as_view(), name="version-events"),
     path("annotations/<int:pk>/", views.AnnotationDetail.as_view(), name="annotation-detail"),
     path("annotations/<int:pk>/comments/", views.AnnotationComments.as_view(), name="annotation-comments"),
+    path("notifications/", views.Notifications.as_view(), name="notifications"),
+    path("notifications/read/", views.NotificationsRead.as_view(), name="notifications-read"),
 ]

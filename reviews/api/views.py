@@ -12,8 +12,10 @@ from reviews.api.serializers import (
     AnnotationSerializer,
     CommentSerializer,
     EventSerializer,
+    MarkReadSerializer,
+    NotificationSerializer,
 )
-from reviews.services import annotations, events
+from reviews.services import annotations, events, notifications
 
 
 def _int(value, field):
@@ -83,3 +85,23 @@ class VersionEvents(APIView):
         version = visible_version(request.user, pk)
         after = _int(request.query_params.get("after", 0), "after")
         return Response([event.message() for event in events.events_after(version.pk, after)[:1000]])
+
+
+class Notifications(APIView):
+    """The user's notifications, newest first (`?unread=1`: only those not read yet)."""
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool)], responses=NotificationSerializer(many=True))
+    def get(self, request):
+        found = notifications.inbox(request.user, unread_only=request.query_params.get("unread") in ("1", "true"))
+        return Response([notifications.notification_json(n) for n in found[:200]])
+
+
+class NotificationsRead(APIView):
+    """Mark notifications read: `{"ids": [...]}`, or all of them without ids."""
+
+    @extend_schema(request=MarkReadSerializer, responses={200: MarkReadSerializer})
+    def post(self, request):
+        ids = request.data.get("ids")
+        if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
+            raise ValidationError({"ids": ["ids must be a list of notification ids."]})
+        return Response({"marked": notifications.mark_read(request.user, ids)})

@@ -207,3 +207,4 @@ def _first_message(body):
     field, value = next(iter(body.items()))
     message = value[0] if isinstance(value, list) else str(value)
     return message if field == "detail" else f"{field}: {message}"
+

@@ -5,6 +5,8 @@ annotate its versions; they edit or delete only their own department's
 markups; a department head may also resolve or reopen anyone's.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -13,7 +15,7 @@ from documents.models import Department
 from documents.selectors import visible_version
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
-from reviews.services import events
+from reviews.services import events, notifications
 
 
 def annotation_json(annotation):
@@ -144,9 +146,32 @@ def add_comment(user, annotation_id, body, *, ref="", version_id=None):
 
     def change():
         comment = Comment.objects.create(annotation=annotation, author=user, body=body)
+        _notify_mentioned(user, annotation, body)
         return events.record(annotation.version_id, type="comment.created", user=user, ref=ref, data=comment_json(comment))
 
     return events.apply_once(annotation.version_id, user, ref, change)
+
+
+MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
+
+
+def mentioned_departments(body, case):
+    """The departments taking part in `case` that `body` mentions as @slug."""
+    slugs = {slug.lower() for slug in MENTION.findall(body)}
+    return list(Department.objects.filter(slug__in=slugs, cases=case)) if slugs else []
+
+
+def _notify_mentioned(author, annotation, body):
+    version = annotation.version
+    case = version.document.case
+    for department in mentioned_departments(body, case):
+        notifications.notify(
+            department.members.exclude(pk=author.pk),
+            kind="mention",
+            text=f"{author.username} mentioned {department.name} on {case.number}, sheet {annotation.page}: {body[:200]}",
+            url=f"/versions/{version.pk}/?page={annotation.page}&annotation={annotation.pk}",
+            subject=f"{case.number}: {department.name} was mentioned",
+        )
 
 
 def comments_of(user, annotation_id):
