@@ -12,7 +12,7 @@ def visible_cases(user):
 
 
 def case_detail(user, case_id):
-    versions = DocumentVersion.objects.order_by("number")
+    versions = DocumentVersion.objects.select_related("uploaded_by").order_by("number")
     documents = Document.objects.prefetch_related(Prefetch("versions", queryset=versions))
     return get_object_or_404(visible_cases(user).prefetch_related(Prefetch("documents", queryset=documents)), pk=case_id)
 

@@ -1,0 +1,50 @@
+// The case list: opening a new case (POST /api/cases/), then going to it.
+import { apiFetch, ApiError } from "./api.js";
+
+const toggle = document.getElementById("new-case-toggle");
+const panel = document.getElementById("new-case-panel");
+const form = document.getElementById("new-case-form");
+const errorBox = document.getElementById("new-case-error");
+
+function setOpen(open) {
+  panel.hidden = !open;
+  toggle.setAttribute("aria-expanded", String(open));
+  if (open) form.elements.title.focus();
+}
+
+toggle.addEventListener("click", () => setOpen(panel.hidden));
+document.getElementById("new-case-cancel").addEventListener("click", () => setOpen(false));
+
+function showErrors(fields, message) {
+  for (const slot of form.querySelectorAll("[data-error-for]")) {
+    const messages = fields[slot.dataset.errorFor];
+    slot.textContent = messages ? [].concat(messages).join(" ") : "";
+    form.elements[slot.dataset.errorFor]?.setAttribute("aria-invalid", messages ? "true" : "false");
+  }
+  const shown = Object.keys(fields).filter((name) => form.querySelector(`[data-error-for="${name}"]`));
+  const rest = Object.entries(fields).filter(([name]) => !shown.includes(name)).flatMap(([, m]) => m);
+  const text = message || rest.join(" ");
+  errorBox.textContent = text;
+  errorBox.hidden = !text;
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const data = Object.fromEntries(new FormData(form));
+  data.title = data.title.trim();
+  if (!data.title) {
+    showErrors({ title: ["Give the case a title."] });
+    return;
+  }
+  showErrors({});
+  const submit = form.querySelector("button[type=submit]");
+  submit.disabled = true;
+  try {
+    const created = await apiFetch("/api/cases/", { method: "POST", json: data });
+    window.location.assign(`/cases/${created.id}/`);
+  } catch (error) {
+    submit.disabled = false;
+    if (error instanceof ApiError && Object.keys(error.fields).length) showErrors(error.fields);
+    else showErrors({}, error.message);
+  }
+});
