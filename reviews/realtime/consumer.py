@@ -106,10 +106,9 @@ class VersionConsumer(AsyncWebsocketConsumer):
         return None
 
     def _hello(self):
-        department = annotations.department_of(self.user)
         presence.join(self.version_id, self.user, self.socket_id, self.page)
         users = presence.present(self.version_id)
-        me = {"id": self.user.pk, "username": self.user.username, "department": department and department.slug}
+        me = annotations.reviewer_json(self.user, self.version_id)
         return {"type": "hello", "seq": events.latest_seq(self.version_id), "user": me, "presence": users}
 
     async def disconnect(self, code):

@@ -51,8 +51,18 @@ def reviewing_department(user, version):
     return Department.objects.filter(group__user=user, cases=version.document.case_id).order_by("pk").first()
 
 
-def department_of(user):
-    return Department.objects.filter(group__user=user).order_by("pk").first()
+def reviewer_json(user, version_id):
+    """Who the user is on this version, and what the markup tools should let them do."""
+    version = visible_version(user, version_id)
+    department = reviewing_department(user, version) or Department.objects.filter(group__user=user).order_by("pk").first()
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "department": department and department.slug,
+        "color": department and department.color,
+        "can_annotate": reviewing_department(user, version) is not None,
+        "heads": list(user.headed_departments.filter(cases=version.document.case_id).values_list("slug", flat=True)),
+    }
 
 
 def _require_department(user, version):

@@ -46,7 +46,10 @@ async def test_hello_tells_the_latest_seq_the_user_and_who_is_here(review):
     socket = await connect(review.fire_user, review.version.pk)
     hello = await socket.receive_json_from()
     assert hello["seq"] == 1
-    assert hello["user"] == {"id": review.fire_user.pk, "username": "fire", "department": "fire"}
+    assert hello["user"] == {
+        "id": review.fire_user.pk, "username": "fire", "department": "fire", "color": "#123456",
+        "can_annotate": True, "heads": [],
+    }  # fmt: skip
     assert [u["username"] for u in hello["presence"]] == ["fire"]
     await socket.disconnect()
 
