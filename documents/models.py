@@ -167,6 +167,11 @@ class Page(models.Model):
     label = models.CharField(max_length=32, blank=True, help_text="Sheet number, such as A-101.")
     thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
     text = models.TextField(blank=True)
+    scale_ratio = models.FloatField(
+        null=True, blank=True, help_text="Drawing scale: real length per paper length (48 for 1/4\" = 1'-0\")."
+    )
+    scale_label = models.CharField(max_length=40, blank=True)
+    scale_unit = models.CharField(max_length=4, blank=True, choices=[("ft", "feet"), ("m", "metres")])
 
     class Meta:
         ordering = ["version", "number"]
@@ -174,3 +179,14 @@ class Page(models.Model):
 
     def __str__(self):
         return f"{self.version} p{self.number}" + (f" ({self.label})" if self.label else "")
+
+    @property
+    def scale(self):
+        if self.scale_ratio is None:
+            return None
+        return {"ratio": self.scale_ratio, "label": self.scale_label, "unit": self.scale_unit}
+
+    @scale.setter
+    def scale(self, value):
+        value = value or {}
+        self.scale_ratio, self.scale_label, self.scale_unit = value.get("ratio"), value.get("label", ""), value.get("unit", "")

@@ -65,7 +65,7 @@ def check_geometry(geometry, kind, page_size):
         raise invalid("geometry", f"A {kind} takes {wanted} points; got {len(points)}.")
     width, height = page_size
     for point in points:
-        if not (isinstance(point, list | tuple) and len(point) == 2 and all(_is_number(v) for v in point)):
+        if not (isinstance(point, list | tuple) and len(point) == 2 and all(is_number(v) for v in point)):
             raise invalid("geometry", "Each point must be [x, y] in PDF points.")
         x, y = point
         if not (0 <= x <= width and 0 <= y <= height):
@@ -82,7 +82,7 @@ def check_style(style):
                 raise invalid("style", f"{key} must be a colour like #d32f2f.")
         elif key in STYLE_NUMBERS:
             low, high = STYLE_NUMBERS[key]
-            if not (_is_number(value) and low <= value <= high):
+            if not (is_number(value) and low <= value <= high):
                 raise invalid("style", f"{key} must be a number from {low:g} to {high:g}.")
         else:
             raise invalid("style", f"Unknown style {key!r}; use {', '.join(sorted(STYLE_COLORS | set(STYLE_NUMBERS)))}.")
@@ -112,5 +112,5 @@ def check_changes(changes):
     return changes
 
 
-def _is_number(value):
+def is_number(value):
     return isinstance(value, int | float) and not isinstance(value, bool) and value == value and abs(value) != float("inf")

@@ -4,12 +4,19 @@ from rest_framework import serializers
 from documents.models import Case, Department, Document, DocumentVersion, Page
 
 
+class ScaleSerializer(serializers.Serializer):
+    ratio = serializers.FloatField(help_text="Real length per paper length: 48 for 1/4\" = 1'-0\".")
+    label = serializers.CharField()
+    unit = serializers.ChoiceField(choices=["ft", "m"])
+
+
 class PageSerializer(serializers.ModelSerializer):
     thumbnail_url = serializers.SerializerMethodField()
+    scale = ScaleSerializer(allow_null=True, read_only=True)
 
     class Meta:
         model = Page
-        fields = ["number", "width", "height", "rotation", "label", "thumbnail_url"]
+        fields = ["number", "width", "height", "rotation", "label", "scale", "thumbnail_url"]
 
     def get_thumbnail_url(self, page) -> str | None:
         if not page.thumbnail:

@@ -43,6 +43,7 @@ class RenderedPage:
     label: str
     text: str
     thumbnail: str  # path of a PNG file in the output folder
+    scale: dict | None = None  # {"ratio", "label", "unit"} read from the title block
 
 
 def check_bytes(path):

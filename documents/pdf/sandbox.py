@@ -14,6 +14,7 @@ import sys
 import pypdfium2 as pdfium
 
 from documents.pdf.sheet_labels import best_label
+from documents.pdf.sheet_scales import parse_scale
 
 LOAD_ERRORS = {
     4: "password",  # FPDF_ERR_PASSWORD
@@ -72,6 +73,7 @@ def render(path, outdir, thumb_width):
             height=round(height, 2),
             rotation=page.get_rotation(),
             label=label,
+            scale=parse_scale(text),
             text=text,
             thumbnail=thumbnail,
         )

@@ -195,6 +195,7 @@ def _add_page(version, rendered):
         label=rendered.label,
         text=rendered.text.replace("\x00", ""),
     )
+    page.scale = rendered.scale
     name = page.thumbnail.field.generate_filename(page, "thumbnail.png")
     if not default_storage.exists(name):
         with open(rendered.thumbnail, "rb") as source:

@@ -5,6 +5,7 @@ from reviews.api import views
 urlpatterns = [
     path("versions/<int:pk>/annotations/", views.VersionAnnotations.as_view(), name="version-annotations"),
     path("versions/<int:pk>/events/", views.VersionEvents.as_view(), name="version-events"),
+    path("versions/<int:pk>/pages/<int:number>/", views.PageSettings.as_view(), name="page-settings"),
     path("annotations/<int:pk>/", views.AnnotationDetail.as_view(), name="annotation-detail"),
     path("annotations/<int:pk>/comments/", views.AnnotationComments.as_view(), name="annotation-comments"),
     path("notifications/", views.Notifications.as_view(), name="notifications"),

@@ -14,8 +14,9 @@ from reviews.api.serializers import (
     EventSerializer,
     MarkReadSerializer,
     NotificationSerializer,
+    PageScaleSerializer,
 )
-from reviews.services import annotations, events, notifications
+from reviews.services import annotations, events, notifications, sheets
 
 
 def _int(value, field):
@@ -105,3 +106,14 @@ class NotificationsRead(APIView):
         if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
             raise ValidationError({"ids": ["ids must be a list of notification ids."]})
         return Response({"marked": notifications.mark_read(request.user, ids)})
+
+
+class PageSettings(APIView):
+    """PATCH `{"scale": {"ratio", "unit", "label"} | null}`: a sheet's drawing scale, shared with everyone."""
+
+    @extend_schema(request=PageScaleSerializer, responses={200: PageScaleSerializer})
+    def patch(self, request, pk, number):
+        if "scale" not in request.data:
+            raise ValidationError({"scale": ["Send the scale, or null to clear it."]})
+        event = sheets.set_page_scale(request.user, pk, number, request.data["scale"], ref=request.data.get("ref", ""))
+        return Response(event.data)

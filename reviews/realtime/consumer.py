@@ -17,7 +17,7 @@ from civicreview.errors import describe
 from documents.models import DocumentVersion
 from documents.selectors import visible_versions
 from reviews.realtime.hub import hub
-from reviews.services import annotations, events, presence
+from reviews.services import annotations, events, presence, sheets
 from reviews.services.events import group_name, layer_message
 
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -64,10 +64,12 @@ def run_command(user, version_id, message):
         return annotations.delete_annotation(
             user, whole(message, "id"), whole(message, "revision"), ref=ref, version_id=version_id
         )
+    if kind == "page.scale":
+        return sheets.set_page_scale(user, version_id, whole(message, "page"), message.get("scale"), ref=ref)
     return annotations.add_comment(user, whole(message, "annotation"), message.get("body"), ref=ref, version_id=version_id)
 
 
-COMMANDS = {"annotation.create", "annotation.update", "annotation.delete", "comment.create"}
+COMMANDS = {"annotation.create", "annotation.update", "annotation.delete", "comment.create", "page.scale"}
 
 
 class VersionConsumer(AsyncWebsocketConsumer):

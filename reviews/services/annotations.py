@@ -65,7 +65,7 @@ def reviewer_json(user, version_id):
     }
 
 
-def _require_department(user, version):
+def require_department(user, version):
     department = reviewing_department(user, version)
     if department is None:
         raise PermissionDenied("Only members of a department taking part in this case can mark it up.")
@@ -87,7 +87,7 @@ def visible_annotation(user, annotation_id, version_id=None):
 
 def create_annotation(user, version_id, data, *, ref=""):
     version = visible_version(user, version_id)
-    department = _require_department(user, version)
+    department = require_department(user, version)
     if not isinstance(data, dict):
         raise rules.invalid("data", "Send the annotation as an object.")
     sizes = _page_sizes(version)
@@ -149,7 +149,7 @@ def delete_annotation(user, annotation_id, revision, *, ref="", version_id=None)
 
 def add_comment(user, annotation_id, body, *, ref="", version_id=None):
     annotation = visible_annotation(user, annotation_id, version_id)
-    _require_department(user, annotation.version)
+    require_department(user, annotation.version)
     if not isinstance(body, str) or not body.strip():
         raise rules.invalid("body", "Write something to reply.")
     body = rules.check_text(body.strip())
@@ -204,7 +204,7 @@ def _locked(annotation_id, revision):
 
 def _check_may_change(user, annotation, changes):
     """Members change their own department's markups; heads may also resolve or reopen any."""
-    _require_department(user, annotation.version)
+    require_department(user, annotation.version)
     if user.groups.filter(pk=annotation.department.group_id).exists():
         return
     case_id = annotation.version.document.case_id

@@ -208,3 +208,14 @@ async def test_a_foreign_origin_is_refused(review):
     connected, _ = await socket.connect()
     assert not connected
     await asyncio.sleep(0)
+
+
+async def test_setting_a_sheet_scale_is_broadcast(review):
+    fire, _ = await joined(review.fire_user, review.version.pk)
+    building, _ = await joined(review.building_user, review.version.pk)
+    scale = {"ratio": 96, "unit": "ft", "label": "1/8\" = 1'-0\""}
+    await fire.send_json_to({"type": "page.scale", "ref": "s", "page": 1, "scale": scale})
+    updated = await receive_type(building, "page.updated")
+    assert updated["data"] == {"number": 1, "scale": {**scale, "ratio": 96.0}} and updated["ref"] == "s"
+    await fire.disconnect()
+    await building.disconnect()
