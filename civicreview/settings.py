@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "channels",
     "documents",
     "reviews",
+    "workflows",
 ]
 
 MIDDLEWARE = [

@@ -1,36 +1,48 @@
 from django.contrib import admin
 
-from reviews.models import Holiday, WorkflowStage, WorkflowStep, WorkflowTemplate
+from reviews.models import Annotation, Comment, Notification, VersionEvent
 
 
-class WorkflowStageInline(admin.TabularInline):
-    model = WorkflowStage
+class CommentInline(admin.TabularInline):
+    model = Comment
     extra = 0
-    show_change_link = True
+    readonly_fields = ["author", "body", "created_at"]
 
 
-@admin.register(WorkflowTemplate)
-class WorkflowTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [WorkflowStageInline]
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "version", "page", "department", "author", "status", "revision", "updated_at"]
+    list_filter = ["status", "kind", "department"]
+    search_fields = ["text", "version__document__title", "version__document__case__number"]
+    list_select_related = ["version__document", "department", "author"]
+    readonly_fields = ["version", "author", "department", "revision", "created_at", "updated_at"]
+    inlines = [CommentInline]
+
+    def has_add_permission(self, request):
+        return False  # markups are drawn in the viewer, where their rules apply
 
 
-class WorkflowStepInline(admin.TabularInline):
-    model = WorkflowStep
-    extra = 0
+@admin.register(VersionEvent)
+class VersionEventAdmin(admin.ModelAdmin):
+    """The event log is append-only: readable here, never edited."""
+
+    list_display = ["version", "seq", "type", "user", "ref", "created_at"]
+    list_filter = ["type"]
+    search_fields = ["ref", "version__document__case__number"]
+    list_select_related = ["version__document", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-@admin.register(WorkflowStage)
-class WorkflowStageAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "template", "order"]
-    list_filter = ["template"]
-    inlines = [WorkflowStepInline]
-
-
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name"]
-    date_hierarchy = "date"
-    search_fields = ["name"]
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "text", "created_at", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__username", "text"]

@@ -13,7 +13,7 @@ from django.db import transaction
 from documents.demo.planset import write_plan_set
 from documents.models import Case, Department
 from documents.services import cases, intake
-from reviews.services.templates import seed_standard_template
+from workflows.services.templates import seed_standard_template
 
 DEPARTMENTS = [
     ("planning", "Planning", "#1565c0"),

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from reviews.models import WorkflowStage, WorkflowStep, WorkflowTemplate
+from workflows.models import WorkflowStage, WorkflowStep, WorkflowTemplate
 
 
 @transaction.atomic
