@@ -18,7 +18,9 @@ raw+png (thumbnail encoding), raw+png+text (text and sheet label extraction)
 and sandbox (`documents.pdf.render`: child process, JSON, no database).
 
 Every measurement runs in a fresh process, the steps interleaved, `--repeat`
-times; medians are reported. The database and media folder are throwaway
+times; medians are reported, in pages per second of wall time and per
+CPU-second (the step's process and its children: steadier on a shared
+machine). The database and media folder are throwaway
 (SQLite in a temporary folder); the plan set is kept in bench/out/, and the
 figures are written to bench/out/intake.json.
 """
@@ -164,9 +166,9 @@ def measure(step, workdir, version_id):
     done = threading.Event()
 
     def sample():
-        process = psutil.Process(child.pid)
         while not done.wait(0.025):
             try:
+                process = psutil.Process(child.pid)
                 children = process.children(recursive=True)
                 peak["tree"] = max(peak["tree"], sum(p.memory_info().rss for p in [process, *children]) / 2**20)
                 for p in children:
@@ -335,7 +337,8 @@ def machine():
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor())
     return {"cpus": os.cpu_count(), "cpu": model, "python": platform.python_version(),
-            "pypdfium2": str(pypdfium2.PYPDFIUM_INFO), "pdfium": str(pypdfium2.PDFIUM_INFO), "platform": platform.platform()}
+            "pypdfium2": str(pypdfium2.PYPDFIUM_INFO), "pdfium": str(pypdfium2.PDFIUM_INFO),
+            "platform": platform.platform()}
 
 
 def main(args):
@@ -346,10 +349,10 @@ def main(args):
     django.setup()
     from django.conf import settings
 
-    report = {"machine": machine(), "plan_set": {"sheets": SHEETS, "bytes": plan_set(args.regenerate)},
-              "thumbnail_width_px": settings.THUMBNAIL_WIDTH_PX, "repeat": args.repeat,
-              "load_average_before": os.getloadavg()}
     try:
+        report = {"machine": machine(), "plan_set": {"sheets": SHEETS, "bytes": plan_set(args.regenerate)},
+                  "thumbnail_width_px": settings.THUMBNAIL_WIDTH_PX, "repeat": args.repeat,
+                  "load_average_before": os.getloadavg()}
         version_id, report["upload_seconds"] = stored_version()
         runs = {step: [] for step in STEPS}
         for repetition in range(args.repeat):
@@ -397,7 +400,8 @@ def print_table(report):
               f"{result['tree_peak_rss_mb']:12.0f}")
     print(f"\npipeline / raw: {report['ratio']:.2f} in pages/s (aim >= 0.8), {report['cpu_ratio']:.2f} in pages/CPU-s")
     print(f"pipeline peak RSS, worker + sandbox at one instant: {pipeline['tree_peak_rss_mb']:.0f} MB "
-          f"(worker's own peak {pipeline['worker_peak_rss_mb']:.0f} MB + sandbox's {pipeline['sandbox_peak_rss_mb']:.0f} MB; "
+          f"(worker's own peak {pipeline['worker_peak_rss_mb']:.0f} MB + "
+          f"sandbox's {pipeline['sandbox_peak_rss_mb']:.0f} MB; "
           f"aim < 500 MB)")
     print(f"upload (inspect + hash + store), before processing: {report['upload_seconds']:.2f} s")
     browser = report.get("browser", {})
