@@ -13,7 +13,10 @@ from fractions import Fraction
 
 INCHES = r"(?P<inches>\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?)"
 ARCHITECTURAL = re.compile(INCHES + r'\s*(?:"|”|″|IN\.?)\s*=\s*1\s*(?:\'|’|′)\s*-?\s*0\s*(?:"|”|″)?', re.IGNORECASE)
-ENGINEERING = re.compile(r'1\s*(?:"|”|″|IN\.?)\s*=\s*(?P<feet>\d+(?:\.\d+)?)\s*(?:\'|’|′|FT\.?)(?!\s*-?\s*\d)', re.IGNORECASE)
+ENGINEERING = re.compile(
+    r'1\s*(?:"|”|″|IN\.?)\s*=\s*(?P<feet>\d+(?:\.\d+)?)\s*(?:\'|’|′|FT\.?)(?:\s*-\s*0\s*(?:"|”|″))?(?!\s*-?\s*\d)',
+    re.IGNORECASE,
+)
 METRIC = re.compile(r"(?<![\d/])1\s*:\s*(?P<ratio>\d{1,5})(?!\d)")
 LABEL = re.compile(r"\bSCALE\b\s*:?\s*", re.IGNORECASE)
 
