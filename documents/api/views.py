@@ -1,7 +1,7 @@
 """Thin API views: parse, call a selector or service, render."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -43,9 +43,10 @@ class UploadView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+        # Before authentication: session auth checks CSRF, which reads the whole body.
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         intake.check_upload_size(declared - MULTIPART_OVERHEAD)
+        super().initial(request, *args, **kwargs)
 
 
 MULTIPART_OVERHEAD = 64 * 1024  # form fields and boundaries around the file
@@ -88,13 +89,28 @@ class VersionDetail(generics.RetrieveAPIView):
 
 
 class VersionFile(APIView):
-    """The uploaded PDF, with HTTP range requests for PDF.js."""
+    """The PDF, with HTTP range requests for PDF.js.
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    The copy written at intake for the viewer when there is one (the same pages,
+    arranged so that PDF.js needs a few requests before drawing sheet 1 instead of
+    one per sheet: see documents.pdf.sandbox.web), else the upload itself;
+    `?original=1` always gives the upload, byte for byte.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("original", OpenApiTypes.BOOL, description="The uploaded file itself, not the copy for the viewer.")
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
     def get(self, request, pk):
         version = selectors.visible_version(request.user, pk)
         filename = f"{version.document.case.number}-{version.document.title}-v{version.number}.pdf"
-        return ranged_file_response(request, version.file, content_type="application/pdf", filename=filename)
+        if version.web_file and request.query_params.get("original") not in ("1", "true"):
+            file, etag = version.web_file, f"{version.sha256}.web"
+        else:
+            file, etag = version.file, version.sha256
+        return ranged_file_response(request, file, content_type="application/pdf", filename=filename, etag=etag)
 
 
 class PageThumbnail(APIView):
