@@ -74,14 +74,16 @@ COMMANDS = {"annotation.create", "annotation.update", "annotation.delete", "comm
 
 class VersionConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None  # no channel per socket: the hub subscribes once per process
+    command_rate = (20, 60)  # per second, burst
+    cursor_rate = (20, 20)
 
     async def connect(self):
         self.version_id = int(self.scope["url_route"]["kwargs"]["pk"])
         self.socket_id = f"ws-{uuid.uuid4().hex}"
         self.joined = False
         self.page = 1
-        self.commands = TokenBucket(rate=20, burst=60)
-        self.cursors = TokenBucket(rate=20, burst=20)
+        self.commands = TokenBucket(*self.command_rate)
+        self.cursors = TokenBucket(*self.cursor_rate)
         await self.accept()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

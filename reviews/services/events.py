@@ -11,6 +11,7 @@ from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from audit.services import record_markup_change
 from documents.models import DocumentVersion
 from reviews.models import VersionEvent
 
@@ -23,6 +24,7 @@ def record(version_id, *, type, user, ref, data):
     DocumentVersion.objects.select_for_update().filter(pk=version_id).values_list("pk").get()
     last = VersionEvent.objects.filter(version_id=version_id).aggregate(last=Max("seq"))["last"] or 0
     event = VersionEvent.objects.create(version_id=version_id, seq=last + 1, type=type, ref=ref or "", user=user, data=data)
+    record_markup_change(version_id, type=type, user=user, data=data)
     # robust: with the channel layer down the change still stands; clients catch up from the log.
     transaction.on_commit(lambda: broadcast(version_id, event.message()), robust=True)
     return event
@@ -51,7 +53,7 @@ def _earlier(version_id, user, ref):
     """The event a ref already produced, marked `replayed`."""
     if not ref:
         return None
-    event = VersionEvent.objects.filter(version_id=version_id, user=user, ref=ref).first()
+    event = VersionEvent.objects.filter(version_id=version_id, user=user, ref=ref).select_related("user").first()
     if event:
         event.replayed = True
     return event
@@ -62,7 +64,7 @@ def latest_seq(version_id):
 
 
 def events_after(version_id, seq):
-    return VersionEvent.objects.filter(version_id=version_id, seq__gt=seq).order_by("seq")
+    return VersionEvent.objects.filter(version_id=version_id, seq__gt=seq).select_related("user").order_by("seq")
 
 
 def broadcast(version_id, message):

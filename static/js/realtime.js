@@ -35,6 +35,7 @@ export class VersionSocket extends EventTarget {
     this.lastSeq = null; // the seq of the last change applied; null before the first hello
     this.pending = new Map(); // ref -> {message, resolve, reject}
     this.catchingUp = false;
+    this.skippedSeq = 0; // the highest seq dropped while catching up, beyond what was applied
     this.closed = false;
     this.status = "connecting";
     this.open();
@@ -109,6 +110,11 @@ export class VersionSocket extends EventTarget {
   resumed(message) {
     this.catchingUp = false;
     this.lastSeq = Math.max(this.lastSeq, message.seq);
+    // A live change that overtook the catch-up was dropped as a gap; the catch-up may have
+    // been read before it was stored, so ask again rather than wait for the next change.
+    const skipped = this.skippedSeq;
+    this.skippedSeq = 0;
+    if (skipped > this.lastSeq) return this.resume();
     this.online();
   }
 
@@ -120,6 +126,7 @@ export class VersionSocket extends EventTarget {
   change(event) {
     if (event.seq <= this.lastSeq) return this.acknowledge(event); // already applied
     if (event.seq > this.lastSeq + 1) {
+      this.skippedSeq = Math.max(this.skippedSeq, event.seq);
       if (!this.catchingUp) this.resume(); // a gap: fetch what is missing, in order
       return;
     }

@@ -76,18 +76,45 @@ def _wait_healthy(url, process, log_path, timeout=60):
 
 
 class Server:
-    """The running server: its base URL, environment and `manage.py` against its database."""
+    """The running server: its base URL, environment and `manage.py` against its database.
 
-    def __init__(self, url, env, folder):
+    `stop()` and `start()` take it down and bring it back on the same port and database,
+    as a restart or a network drop looks to a browser.
+    """
+
+    def __init__(self, url, env, folder, port):
         self.url = url
         self.env = env
         self.folder = folder
+        self.port = port
+        self.process = None
+        self.log_path = folder / "server.log"
 
     def manage(self, *args):
         return _manage(self.env, *args)
 
     def shell(self, code):
         return self.manage("shell", "-c", code).stdout
+
+    def start(self):
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(
+                [str(UVICORN) if UVICORN.exists() else shutil.which("uvicorn"), "civicreview.asgi:application",
+                 "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        _wait_healthy(self.url, self.process, self.log_path)
+
+    def stop(self):
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
 
 
 @pytest.fixture(scope="session")
@@ -113,24 +140,12 @@ def server(tmp_path_factory):
         raise RuntimeError(f"seed_demo failed:\n{seeded.stdout}\n{seeded.stderr}")
 
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = folder / "server.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(UVICORN) if UVICORN.exists() else shutil.which("uvicorn"), "civicreview.asgi:application",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    server = Server(f"http://127.0.0.1:{port}", env, folder, port)
     try:
-        _wait_healthy(url, process, log_path)
-        yield Server(url, env, folder)
+        server.start()
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -135,3 +135,19 @@ test("a refused connection does not retry", async () => {
   assert.equal(FakeSocket.all.length, 1);
   assert.equal(statuses.at(-1), "refused");
 });
+
+test("a live change that overtakes the catch-up is fetched again, not lost", () => {
+  const { ws, changes, statuses } = connect();
+  ws().deliver({ type: "hello", seq: 1 });
+  ws().deliver(created(3)); // a gap: resume after 1
+  ws().deliver(created(4)); // arrives live before the catch-up, which was read before 4 was stored
+  ws().deliver(created(2));
+  ws().deliver(created(3));
+  ws().deliver({ type: "resumed", seq: 3 });
+  assert.equal(statuses.at(-1), "catching-up", "seq 4 was dropped: ask again");
+  assert.deepEqual(ws().lastSent(), { type: "resume", ref: ws().lastSent().ref, after_seq: 3 });
+  ws().deliver(created(4));
+  ws().deliver({ type: "resumed", seq: 4 });
+  assert.equal(statuses.at(-1), "online");
+  assert.deepEqual(changes, [2, 3, 4]);
+});

@@ -1,6 +1,7 @@
 // The sheet viewer page (/versions/<id>/): PDF.js streams the PDF by range requests, the
 // SheetView draws one sheet crisply at any zoom, the toolbar, thumbnails and keys move around.
 import { apiFetch } from "../api.js";
+import { startMarkup } from "../markup/main.js";
 import { processingText, watchVersion } from "../progress.js";
 import { stepZoom } from "./geometry.js";
 import { bindKeys } from "./keyboard.js";
@@ -191,6 +192,12 @@ async function main() {
   performance.mark("civicreview:document");
   const viewer = new Viewer(version, pdf);
   window.civicReviewViewer = viewer; // for the markup layer and for debugging
+  try {
+    window.civicReviewMarkup = startMarkup(viewer);
+  } catch (error) {
+    console.error("The markup layer did not start", error); // the sheets can still be read
+    showMessage("Markups are unavailable: reload the page to try again.", "error");
+  }
   root.dataset.state = "ready";
   await viewer.go(initialPage());
   window.addEventListener("hashchange", () => viewer.go(initialPage()));
