@@ -7,15 +7,18 @@ every sheet), in one run:
 
   raw        pypdfium2 rendering the same thumbnails in one process, nothing else
   pipeline   the real `documents.services.intake.process_version` on a stored
-             version (sandbox child, thumbnails, text, sheet labels, DB rows)
-  ratio      pipeline pages/s over raw pages/s (aim >= 0.8)
-  memory     the pipeline's peak RSS, worker and sandbox child together (aim < 500 MB)
+             version (sandbox children, thumbnails, text, sheet labels, DB rows,
+             and the web copy for the viewer)
+  ratio      pipeline pages/s over raw pages/s (aim >= 0.8), also within each round
+  memory     the pipeline's peak RSS, worker and sandbox children together (aim < 500 MB)
   browser    ms from navigation start until the viewer has drawn sheet 1 in
-             Debian's Chromium, and the PDF bytes fetched by then (aim < 2 s)
+             Debian's Chromium, and the PDF bytes and requests by then (aim < 2 s),
+             served the web copy and, interleaved, the upload itself
+  range      the server's time for one 64 KB range request of the PDF, against /healthz
 
 Between raw and pipeline three decomposition steps show where the time goes:
 raw+png (thumbnail encoding), raw+png+text (text and sheet label extraction)
-and sandbox (`documents.pdf.render`: child process, JSON, no database).
+and sandbox (`documents.pdf.render`: child processes, JSON, no database).
 
 Every measurement runs in a fresh process, the steps interleaved, `--repeat`
 times; medians are reported, in pages per second of wall time and per
@@ -37,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -86,8 +90,7 @@ def step_raw(path, thumb_width, png, text, outdir):
     """pypdfium2 in-process: the thumbnail bitmaps, optionally PNG files and the text as well."""
     import pypdfium2 as pdfium
 
-    from documents.pdf.sandbox import text_runs
-    from documents.pdf.sheet_labels import best_label
+    from documents.pdf.sandbox import PNG_COMPRESS_LEVEL, read_text
 
     def work():
         document = pdfium.PdfDocument(path)
@@ -97,12 +100,9 @@ def step_raw(path, thumb_width, png, text, outdir):
             bitmap = page.render(scale=min(thumb_width / width, 2 * thumb_width / height), may_draw_forms=True)
             image = bitmap.to_pil()
             if png:
-                image.save(f"{outdir}/{index + 1}.png", optimize=False)
+                image.save(f"{outdir}/{index + 1}.png", compress_level=PNG_COMPRESS_LEVEL)
             if text:
-                textpage = page.get_textpage()
-                best_label(text_runs(textpage), width, height)
-                textpage.get_text_bounded()
-                textpage.close()
+                read_text(page)
             page.close()
         pages = len(document)
         document.close()
@@ -124,11 +124,18 @@ def step_pipeline(version_id):
     from documents.services import intake
 
     version = DocumentVersion.objects.get(pk=version_id)
-    intake._discard_pages(version)  # not timed: a first upload has no pages to discard
-    DocumentVersion.objects.filter(pk=version_id).update(status=DocumentVersion.Status.PROCESSING, pages_done=0)
+    # Not timed: a first upload has no pages to discard, nor a web copy already made.
+    intake._discard_pages(version)
+    if version.web_file:
+        version.web_file.delete(save=False)
+    DocumentVersion.objects.filter(pk=version_id).update(
+        status=DocumentVersion.Status.PROCESSING, pages_done=0, web_file=""
+    )
     status = []
     pages, seconds, cpu = timed(lambda: status.append(intake.process_version(version_id)) or version.pages.count())
-    assert status == [DocumentVersion.Status.READY], DocumentVersion.objects.get(pk=version_id).error
+    version.refresh_from_db()
+    assert status == [DocumentVersion.Status.READY], version.error
+    assert version.web_file, "no web copy was made"
     return pages, seconds, cpu
 
 
@@ -294,34 +301,71 @@ def start_server(workdir):
     raise SystemExit(f"the server did not answer /healthz within 30 s; see {OUT / 'server.log'}")
 
 
-def first_sheet(base_url, version_id, runs):
-    """Each run in a fresh browser context (cold cache): log in, open the viewer, wait for sheet 1."""
+def first_sheet(base_url, version_id, runs, variants):
+    """Each run in a fresh browser context (cold cache): log in, open the viewer, wait for sheet 1.
+
+    `variants` maps a name to a function that sets the server up for it; every
+    run goes through them in turn (interleaved), and ends with range_cost.
+    """
     from playwright.sync_api import sync_playwright
 
-    results = []
+    results = {name: [] for name in variants} | {"range_cost": []}
     file_path = f"/api/versions/{version_id}/file/"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             for _ in range(runs):
-                context = browser.new_context(viewport={"width": 1600, "height": 1000})
-                page = context.new_page()
-                page.goto(f"{base_url}/accounts/login/")
-                page.fill("input[name=username]", USERNAME)
-                page.fill("input[name=password]", PASSWORD)
-                with page.expect_navigation():
-                    page.press("input[name=password]", "Enter")
-                page.add_init_script(FIRST_SHEET_PROBE)
-                started = time.perf_counter()
-                page.goto(f"{base_url}/versions/{version_id}/")
-                page.wait_for_selector('[data-rendered-page="1"]', state="attached", timeout=60_000)
-                wall_ms = (time.perf_counter() - started) * 1000
-                probe = page.evaluate(TIMELINE, file_path)
-                results.append({"first_sheet_ms": probe.pop("at"), "wall_ms": wall_ms, **probe})
-                context.close()
+                for name, prepare in variants.items():
+                    prepare()
+                    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+                    page = context.new_page()
+                    page.goto(f"{base_url}/accounts/login/")
+                    page.fill("input[name=username]", USERNAME)
+                    page.fill("input[name=password]", PASSWORD)
+                    with page.expect_navigation():
+                        page.press("input[name=password]", "Enter")
+                    page.add_init_script(FIRST_SHEET_PROBE)
+                    started = time.perf_counter()
+                    page.goto(f"{base_url}/versions/{version_id}/")
+                    page.wait_for_selector('[data-rendered-page="1"]', state="attached", timeout=60_000)
+                    wall_ms = (time.perf_counter() - started) * 1000
+                    probe = page.evaluate(TIMELINE, file_path)
+                    results[name].append({"first_sheet_ms": probe.pop("at"), "wall_ms": wall_ms, **probe})
+                    session = next(c["value"] for c in context.cookies() if c["name"] == "sessionid")
+                    context.close()
+                results["range_cost"].append(range_cost(base_url, file_path, session))
         finally:
-            browser.close()
+            chromium.close()
     return results
+
+
+def range_cost(base_url, file_path, session, count=100):
+    """Median ms of one 64 KB range request of the PDF as the viewer makes them, one at a time on a
+    kept-alive connection, at offsets spread through the file; /healthz (no session, no query but
+    SELECT 1) on the same connection for the server's own floor."""
+    import http.client
+    import random
+    from urllib.parse import urlsplit
+
+    url = urlsplit(base_url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    headers = {"Cookie": f"sessionid={session}"}
+    size = PLAN_SET.stat().st_size
+    offsets = random.Random(1).sample(range(0, size - 65536, 65536), count)
+
+    def milliseconds(path, extra=None):
+        started = time.perf_counter()
+        connection.request("GET", path, headers={**headers, **(extra or {})})
+        response = connection.getresponse()
+        response.read()
+        assert response.status in (200, 206), (path, response.status)
+        return (time.perf_counter() - started) * 1000
+
+    milliseconds("/healthz")  # warm up
+    ranges = [milliseconds(file_path, {"Range": f"bytes={first}-{first + 65535}"}) for first in offsets]
+    healthz = [milliseconds("/healthz") for _ in range(count)]
+    connection.close()
+    return {"range_ms": statistics.median(ranges), "healthz_ms": statistics.median(healthz)}
 
 
 # --- the run -----------------------------------------------------------------------
@@ -370,23 +414,52 @@ def main(args):
                            for step, r in runs.items()}
         report["ratio"] = report["steps"]["pipeline"]["pages_per_s"] / report["steps"]["raw"]["pages_per_s"]
         report["cpu_ratio"] = report["steps"]["pipeline"]["pages_per_cpu_s"] / report["steps"]["raw"]["pages_per_cpu_s"]
+        # On a shared machine the load moves within seconds: the ratio within each round (raw and pipeline
+        # measured a few seconds apart) is steadier than the ratio of medians taken across rounds.
+        report["round_ratios"] = [pipeline["pages_per_s"] / raw["pages_per_s"]
+                                  for raw, pipeline in zip(runs["raw"], runs["pipeline"], strict=True)]
         report["load_average_after"] = os.getloadavg()
         if not args.skip_browser:
-            server, base_url = start_server(workdir)
-            try:
-                report["browser"] = {"runs": first_sheet(base_url, version_id, args.repeat)}
-            except Exception as error:  # the viewer may not be there yet; keep the rest
-                report["browser"] = {"error": f"{type(error).__name__}: {error}".splitlines()[0]}
-            finally:
-                server.terminate()
-                server.wait(10)
-            if "runs" in report["browser"]:
-                for key in ("first_sheet_ms", "wall_ms", "file_bytes", "file_requests", "last_file_response_ms"):
-                    report["browser"][key] = median(report["browser"]["runs"], key)
+            report["browser"] = browser_figures(workdir, version_id, args.repeat)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     (OUT / "intake.json").write_text(json.dumps(report, indent=2) + "\n")
     print_table(report)
+
+
+def browser_figures(workdir, version_id, repeat):
+    """First sheet in Chromium with the web copy the pipeline made, and with the upload itself."""
+    from documents.models import DocumentVersion
+
+    def serve(web_file):
+        """Serve the version with `web_file` as its web copy ("": none); on a thread, as Playwright's loop runs in this one."""
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(DocumentVersion.objects.filter(pk=version_id).update, web_file=web_file).result()
+
+    web_file = DocumentVersion.objects.get(pk=version_id).web_file.name
+    variants = {"web copy": lambda: serve(web_file), "original": lambda: serve("")}
+    server, base_url = start_server(workdir)
+    try:
+        results = first_sheet(base_url, version_id, repeat, variants)
+    except Exception as error:  # the viewer may not be there yet; keep the rest
+        return {"error": f"{type(error).__name__}: {error}".splitlines()[0]}
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:  # a cancelled download may keep uvicorn's graceful shutdown waiting
+            server.kill()
+            server.wait()
+        variants["web copy"]()
+    report = {}
+    for name in variants:
+        runs = results[name]
+        report[name] = {key: median(runs, key) for key in
+                        ("first_sheet_ms", "wall_ms", "file_bytes", "file_requests", "last_file_response_ms")}
+        report[name]["runs"] = runs
+    report["range_cost"] = {key: median(results["range_cost"], key) for key in ("range_ms", "healthz_ms")}
+    report["range_cost"]["runs"] = results["range_cost"]
+    return report
 
 
 def print_table(report):
@@ -399,22 +472,31 @@ def print_table(report):
         print(f"{step:14} {result['pages_per_s']:8.1f} {result['seconds']:8.2f} {result['pages_per_cpu_s']:12.1f} "
               f"{result['tree_peak_rss_mb']:12.0f}")
     print(f"\npipeline / raw: {report['ratio']:.2f} in pages/s (aim >= 0.8), {report['cpu_ratio']:.2f} in pages/CPU-s")
+    print(f"pipeline / raw in pages/s within each round: {', '.join(f'{r:.2f}' for r in report['round_ratios'])} "
+          f"(median {statistics.median(report['round_ratios']):.2f})")
     print(f"pipeline peak RSS, worker + sandbox at one instant: {pipeline['tree_peak_rss_mb']:.0f} MB "
           f"(worker's own peak {pipeline['worker_peak_rss_mb']:.0f} MB + "
           f"sandbox's {pipeline['sandbox_peak_rss_mb']:.0f} MB; "
           f"aim < 500 MB)")
     print(f"upload (inspect + hash + store), before processing: {report['upload_seconds']:.2f} s")
     browser = report.get("browser", {})
-    if "first_sheet_ms" in browser:
-        print(f"first sheet visible in Chromium: {browser['first_sheet_ms']:.0f} ms from navigation start "
-              f"({browser['file_bytes'] / 1e6:.2f} MB of the PDF in {browser['file_requests']:.0f} requests by then; "
+    if "error" in browser:
+        print(f"first sheet visible in Chromium: not measured ({browser['error']})")
+    for name in ("web copy", "original"):
+        if name not in browser:
+            continue
+        result = browser[name]
+        print(f"first sheet visible in Chromium, {name}: {result['first_sheet_ms']:.0f} ms from navigation start "
+              f"({result['file_bytes'] / 1e6:.2f} MB of the PDF in {result['file_requests']:.0f} requests by then; "
               f"aim < 2000 ms)")
-        for run in browser["runs"]:
+        for run in result["runs"]:
             print(f"  PDF.js loaded {run['pdfjs_loaded_ms']:.0f} ms, PDF requests {run['first_file_request_ms']:.0f}"
                   f"-{run['last_file_response_ms']:.0f} ms (median wait {run['median_file_wait_ms']:.0f} ms), "
                   f"sheet 1 drawn {run['first_sheet_ms']:.0f} ms")
-    elif browser:
-        print(f"first sheet visible in Chromium: not measured ({browser['error']})")
+    if "range_cost" in browser:
+        cost = browser["range_cost"]
+        print(f"one 64 KB range request of the PDF: {cost['range_ms']:.1f} ms (median, one at a time); "
+              f"/healthz {cost['healthz_ms']:.1f} ms")
     print(f"\nwritten to {(OUT / 'intake.json').relative_to(BASE_DIR)}")
 
 

@@ -13,6 +13,23 @@ app = Celery("civicreview")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Due dates and the workflow reconciler run on beat (exactly one beat process); each sweep
+# is idempotent, so a tick run twice or late changes nothing twice. Intervals in seconds.
+app.conf.beat_schedule = {
+    "workflows-reconcile": {
+        "task": "workflows.tasks.reconcile_workflows",
+        "schedule": settings.WORKFLOW_RECONCILE_EVERY_S,
+    },
+    "workflows-due-dates": {
+        "task": "workflows.tasks.send_due_reminders",
+        "schedule": settings.WORKFLOW_DUE_DATES_EVERY_S,
+    },
+    "workflows-daily-digest": {
+        "task": "workflows.tasks.send_daily_digests",
+        "schedule": settings.WORKFLOW_DIGEST_EVERY_S,
+    },
+}
+
 _in_process = ThreadPoolExecutor(max_workers=1, thread_name_prefix="celery-eager")
 
 
@@ -23,7 +40,9 @@ def enqueue_on_commit(task, *args):
     (an upload answers at once, as it would with a worker) or, when
     CELERY_EAGER_IN_BACKGROUND is off, before this call returns.
     """
-    transaction.on_commit(lambda: _send(task, args))
+    # robust: with the broker down the committed change still stands (the reconciler
+    # and beat sweeps catch up); the request must not fail after its commit.
+    transaction.on_commit(lambda: _send(task, args), robust=True)
 
 
 def _send(task, args):

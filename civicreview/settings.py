@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "documents",
     "reviews",
     "workflows",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.ActorMiddleware",  # who made a change, for the audit trail
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -145,6 +147,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 PDF_SANDBOX_MEMORY_MB = env_int("PDF_SANDBOX_MEMORY_MB", 1024)
 PDF_INSPECT_TIMEOUT_S = env_int("PDF_INSPECT_TIMEOUT_S", 30)
 PDF_RENDER_TIMEOUT_S = env_int("PDF_RENDER_TIMEOUT_S", 30)  # per page
+# Children rendering one document at once, each on a contiguous range of its pages
+# and with the limits above; at most one per CPU (os.cpu_count()) and per page.
+PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", 2)
 THUMBNAIL_WIDTH_PX = env_int("THUMBNAIL_WIDTH_PX", 320)
 
 REDIS_URL = env("REDIS_URL")
@@ -188,6 +193,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Plan review for city and county governments.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,  # uploads documented as files, not URLs
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -198,8 +204,19 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "documents.models.DocumentVersion.Status",
         "AnnotationKindEnum": "reviews.models.Annotation.Kind",
         "AnnotationStatusEnum": "reviews.models.Annotation.Status",
+        "TaskKindEnum": "workflows.models.WorkflowStep.Kind",
+        "TaskStatusEnum": "workflows.models.Task.Status",
+        "WorkflowStatusEnum": "workflows.models.Workflow.Status",
+        "DecisionEnum": "workflows.models.Decision",
     },
 }
+
+# Workflow sweeps on Celery beat, in seconds; each is idempotent.
+WORKFLOW_RECONCILE_EVERY_S = float(env("WORKFLOW_RECONCILE_EVERY_S", 60))
+WORKFLOW_DUE_DATES_EVERY_S = float(env("WORKFLOW_DUE_DATES_EVERY_S", 300))
+WORKFLOW_DIGEST_EVERY_S = float(env("WORKFLOW_DIGEST_EVERY_S", 900))  # a digest goes out once a day per head
+WORKFLOW_RECONCILE_GRACE_S = float(env("WORKFLOW_RECONCILE_GRACE_S", 30))  # before a settled stage counts as stuck
+WORKFLOW_LIVE_POLL_S = float(env("WORKFLOW_LIVE_POLL_S", 1.0))  # how often live screens check for changes
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "civicreview@localhost")

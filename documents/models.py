@@ -33,10 +33,15 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(
+        through_department = models.Q(
             casegroupobjectpermission__permission__codename="view_case",
             casegroupobjectpermission__group__user=user,
-        ).distinct()
+        )
+        given_in_admin = models.Q(
+            caseuserobjectpermission__permission__codename="view_case",
+            caseuserobjectpermission__user=user,
+        )
+        return self.filter(through_department | given_in_admin).distinct()
 
 
 class Case(models.Model):
@@ -123,6 +128,11 @@ def version_upload_to(version, filename):
     return f"versions/{digest[:2]}/{digest}.pdf"
 
 
+def web_copy_upload_to(version, filename):
+    digest = version.sha256
+    return f"versions/{digest[:2]}/{digest}.web.pdf"
+
+
 class DocumentVersion(models.Model):
     class Status(models.TextChoices):
         PROCESSING = "processing", "Processing"
@@ -132,11 +142,19 @@ class DocumentVersion(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     file = models.FileField(upload_to=version_upload_to, max_length=200)
+    web_file = models.FileField(
+        upload_to=web_copy_upload_to,
+        max_length=200,
+        blank=True,
+        help_text="The same PDF rewritten at intake for the viewer (see documents.pdf.sandbox.web); "
+        "empty when it could not be made, and the viewer gets the upload itself.",
+    )
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(help_text="Bytes.")
     page_count = models.PositiveIntegerField(default=0)
     pages_done = models.PositiveIntegerField(default=0, help_text="Pages processed so far.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
+    attempt = models.PositiveIntegerField(default=0, help_text="Processing runs started; only the latest may write.")
     error = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,9 +18,9 @@ def case_detail(user, case_id):
 
 
 def visible_document(user, document_id):
-    return get_object_or_404(
-        Document.objects.select_related("case").filter(case__in=Case.objects.visible_to(user)), pk=document_id
-    )
+    versions = DocumentVersion.objects.select_related("uploaded_by").order_by("number")
+    documents = Document.objects.select_related("case").prefetch_related(Prefetch("versions", queryset=versions))
+    return get_object_or_404(documents.filter(case__in=Case.objects.visible_to(user)), pk=document_id)
 
 
 def visible_versions(user):

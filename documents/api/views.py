@@ -1,5 +1,6 @@
 """Thin API views: parse, call a selector or service, render."""
 
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -56,14 +57,16 @@ class CaseDocuments(UploadView):
     @extend_schema(request=UploadSerializer, responses={201: DocumentSerializer})
     def post(self, request, pk):
         case = selectors.case_detail(request.user, pk)
-        document = intake.add_document(
-            request.user,
-            case,
-            title=request.data.get("title", ""),
-            upload=request.FILES.get("file"),
-            kind=request.data.get("kind") or Document.Kind.PLAN_SET,
-        )
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        with transaction.atomic():  # answer with the state as committed, before processing starts
+            document = intake.add_document(
+                request.user,
+                case,
+                title=request.data.get("title", ""),
+                upload=request.FILES.get("file"),
+                kind=request.data.get("kind") or Document.Kind.PLAN_SET,
+            )
+            answer = DocumentSerializer(document).data
+        return Response(answer, status=status.HTTP_201_CREATED)
 
 
 class DocumentDetail(generics.RetrieveAPIView):
@@ -77,8 +80,10 @@ class DocumentVersions(UploadView):
     @extend_schema(request=UploadSerializer, responses={201: VersionSerializer})
     def post(self, request, pk):
         document = selectors.visible_document(request.user, pk)
-        version = intake.add_version(request.user, document, upload=request.FILES.get("file"))
-        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        with transaction.atomic():  # answer with the state as committed, before processing starts
+            version = intake.add_version(request.user, document, upload=request.FILES.get("file"))
+            answer = VersionSerializer(version).data
+        return Response(answer, status=status.HTTP_201_CREATED)
 
 
 class VersionDetail(generics.RetrieveAPIView):

@@ -1,19 +1,22 @@
 """The child process that opens uploaded PDFs; no Django here, it starts fast.
 
     python -m documents.pdf.sandbox inspect FILE
-    python -m documents.pdf.sandbox render FILE OUTDIR THUMB_WIDTH
+    python -m documents.pdf.sandbox render FILE OUTDIR THUMB_WIDTH [PART PARTS]
+    python -m documents.pdf.sandbox web FILE DEST
 
-Both print JSON lines on stdout. PDFium is not thread-safe and a hostile
-file may exhaust memory or crash it, so the parent runs this with resource
-limits and treats any abnormal exit as that file's failure alone.
+All print JSON lines on stdout. `render` with PART and PARTS renders only
+the PART-th (from 0) of PARTS contiguous ranges of pages, so that several
+children can share a document; `web` writes a copy of FILE arranged for
+the viewer. PDFium is not thread-safe and a hostile file may exhaust memory
+or crash it, so the parent runs this with resource limits and treats any
+abnormal exit as that file's failure alone.
 """
 
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
-import pypdfium2 as pdfium
-
-from documents.pdf.sheet_labels import best_label
+from documents.pdf.sheet_labels import best_label_reading_least
 from documents.pdf.sheet_scales import parse_scale
 
 LOAD_ERRORS = {
@@ -22,6 +25,10 @@ LOAD_ERRORS = {
     6: "security",  # FPDF_ERR_SECURITY
 }
 MAX_TEXT_CHARS = 200_000
+# PDFium keeps what it has read of a document (about the size of each photo
+# read) until the document is closed: reopening it bounds a child's memory.
+REOPEN_EVERY_PAGES = 50
+PNG_COMPRESS_LEVEL = 1  # thumbnails: 3 % larger than at zlib's default 6, 0.5 ms less per page
 
 
 def emit(**fields):
@@ -30,6 +37,8 @@ def emit(**fields):
 
 
 def open_document(path):
+    import pypdfium2 as pdfium  # here rather than above: the web command does without it (50 ms)
+
     try:
         return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as error:
@@ -48,42 +57,122 @@ def inspect(path):
     emit(pages=sizes)
 
 
-def text_runs(textpage):
-    for index in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(index)
-        yield textpage.get_text_bounded(left, bottom, right, top), left, bottom, right, top
+def page_range(count, part, parts):
+    """The pages (indexes from 0) of `part` when `count` pages are split into `parts` contiguous ranges.
+
+    There are never more ranges than pages: a part beyond them is empty.
+    """
+    parts = min(parts, count)
+    if part >= parts:
+        return range(0)
+    return range(count * part // parts, count * (part + 1) // parts)
 
 
-def render(path, outdir, thumb_width):
+def render(path, outdir, thumb_width, part=0, parts=1):
     pdf = open_document(path)
-    for index in range(len(pdf)):
-        page = pdf[index]
-        width, height = page.get_size()
-        # A thumbnail fits a box thumb_width wide and twice as tall, whatever the sheet's shape.
-        scale = min(thumb_width / width, 2 * thumb_width / height)
-        thumbnail = f"{outdir}/{index + 1}.png"
-        page.render(scale=scale, may_draw_forms=True).to_pil().save(thumbnail, optimize=False)
-        textpage = page.get_textpage()
-        media_width, media_height = (height, width) if page.get_rotation() in (90, 270) else (width, height)
-        label = best_label(text_runs(textpage), media_width, media_height)
-        text = textpage.get_text_bounded()[:MAX_TEXT_CHARS]
-        emit(
-            number=index + 1,
-            width=round(width, 2),
-            height=round(height, 2),
-            rotation=page.get_rotation(),
-            label=label,
-            scale=parse_scale(text),
-            text=text,
-            thumbnail=thumbnail,
-        )
-        textpage.close()
-        page.close()
+    pages = page_range(len(pdf), part, parts)
+    with ThreadPoolExecutor(max_workers=1) as png_writer:
+        for done, index in enumerate(pages):
+            if done and done % REOPEN_EVERY_PAGES == 0:
+                pdf.close()
+                pdf = open_document(path)
+            page = pdf[index]
+            width, height = page.get_size()
+            # A thumbnail fits a box thumb_width wide and twice as tall, whatever the sheet's shape.
+            bitmap = page.render(scale=min(thumb_width / width, 2 * thumb_width / height), may_draw_forms=True)
+            thumbnail = f"{outdir}/{index + 1}.png"
+            # The PNG is encoded on a thread while PDFium reads the page's text. (Not while the next
+            # page renders: a crash there would be blamed on this page, not yet reported.)
+            written = png_writer.submit(bitmap.to_pil().save, thumbnail, compress_level=PNG_COMPRESS_LEVEL)
+            label, text = read_text(page)
+            written.result()  # a page is reported only once its thumbnail is on disk
+            bitmap.close()
+            emit(
+                number=index + 1,
+                width=round(width, 2),
+                height=round(height, 2),
+                rotation=page.get_rotation(),
+                label=label,
+                scale=parse_scale(text),
+                text=text,
+                thumbnail=thumbnail,
+            )
+            page.close()
+    pdf.close()
+
+
+def read_text(page):
+    """The page's sheet number and its text (at most MAX_TEXT_CHARS)."""
+    textpage = page.get_textpage()
+    rects = [textpage.get_rect(index) for index in range(textpage.count_rects())]
+    as_displayed = display_transform(page)
+    width, height = page.get_size()
+    label = best_label_reading_least(
+        [as_displayed(rect) for rect in rects], lambda index: textpage.get_text_bounded(*rects[index]), width, height
+    )
+    text = textpage.get_text_bounded()[:MAX_TEXT_CHARS]
+    textpage.close()
+    return label, text
+
+
+def display_transform(page):
+    """A function that turns a rectangle (left, bottom, right, top) in the page's space as the sheet is displayed.
+
+    PDFium gives text rectangles before the page's /Rotate; the sheet number is
+    looked for where a reviewer sees the title block, so they are turned the
+    same way, with the crop box's bottom-left corner as the origin.
+    """
+    box_left, box_bottom, box_right, box_top = page.get_cropbox()
+    width, height = box_right - box_left, box_top - box_bottom
+    turn = {
+        90: lambda x, y: (y, width - x),
+        180: lambda x, y: (width - x, height - y),
+        270: lambda x, y: (height - y, x),
+    }.get(page.get_rotation(), lambda x, y: (x, y))
+
+    def as_displayed(rect):
+        left, bottom, right, top = rect
+        (x1, y1), (x2, y2) = turn(left - box_left, bottom - box_bottom), turn(right - box_left, top - box_bottom)
+        return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+    return as_displayed
+
+
+def web(path, dest):
+    """Write a copy of the PDF for the viewer to `dest`, and say how many pages it has.
+
+    The copy packs the small objects, every page's dictionary among them, into
+    object streams at the start of the file (qpdf's object stream generation):
+    PDF.js reads all the page dictionaries of a flat page tree before it draws
+    sheet 1, and finds them in a few requests instead of one per sheet. Content
+    streams and images are copied as they are. (Linearizing does not do this:
+    it puts each page's dictionary beside that page's content.)
+
+    A file qpdf had to repair is not copied: it may read other pages than
+    PDFium did, and the viewer is better off with the upload itself.
+    """
+    import pikepdf  # only this command needs qpdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            pages = len(pdf.pages)
+            pdf.save(dest, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            repairs = pdf.get_warnings()
+    except pikepdf.PdfError as error:
+        emit(refused=str(error))
+        return
+    if repairs:
+        emit(repaired=repairs[0])
+    else:
+        emit(web=dest, pages=pages)
 
 
 if __name__ == "__main__":
     command, path, *rest = sys.argv[1:]
     if command == "inspect":
         inspect(path)
+    elif command == "web":
+        web(path, rest[0])
     else:
-        render(path, rest[0], int(rest[1]))
+        outdir, thumb_width, *split = rest
+        render(path, outdir, int(thumb_width), *map(int, split))

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from audit.services import record_permission_change
 from documents.models import Case, CaseGroupObjectPermission, CaseNumberSequence, Department
 
 NUMBER_PREFIXES = {
@@ -81,6 +82,7 @@ def sync_case_permissions(case):
     groups = {d.group_id: d.group for d in Department.objects.select_related("group")}
     for codename, group_id in wanted - set(have):
         assign_perm(codename, groups[group_id], case)
+    record_permission_change(case, before=set(have), after=wanted)
 
 
 def can_upload(user, case):

@@ -1,9 +1,11 @@
 """Taking in uploads: validate in the request, store, then process on Celery.
 
-validate → store → (task) render thumbnails, extract text and sheet labels
-→ ready, or failed with the reason. Each step can fail with a message for
-the user; a refused upload leaves nothing stored, a failed one leaves a
-version marked failed and no pages.
+validate → store → (task) render thumbnails, extract text and sheet labels,
+and write a copy of the PDF arranged for the viewer → ready, or failed with
+the reason. Each step can fail with a message for the user; a refused upload
+leaves nothing stored, a failed one leaves a version marked failed and no
+pages. A version without a web copy (qpdf could not make one) is still ready:
+the viewer gets the upload itself.
 """
 
 import hashlib
@@ -11,14 +13,15 @@ import logging
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
+import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -161,33 +164,106 @@ def _process_after_commit(version):
 
 # --- processing, on Celery ---------------------------------------------------
 
+PAGE_BATCH_SECONDS = 0.5  # pages are saved, and the progress shown moves, this often
+
 
 def process_version(version_id):
-    """Render and read every page of a processing version; idempotent."""
-    version = DocumentVersion.objects.filter(pk=version_id, status=DocumentVersion.Status.PROCESSING).first()
+    """Render and read every page of a processing version, and make its web copy; idempotent.
+
+    A database error that may pass (the task retries on it) leaves the version
+    processing, for the retry to start over.
+    """
+    version = _claim(version_id)
     if version is None:
         return None  # already processed, or deleted
     _discard_pages(version)
     try:
         with _stored_file_path(version) as path, tempfile.TemporaryDirectory() as outdir:
-            for rendered in pdf.render(path, outdir):
-                _add_page(version, rendered)
+            web_copy = _start_web_copy(version, path, outdir)
+            with web_copy or nullcontext():  # made while the pages render
+                _render_pages(version, path, outdir)
+                page_count = version.pages.count()
+                web_file = _store_web_copy(version, web_copy, page_count)
+    except _Superseded:
+        return None  # a later run of the same version (a redelivered message) carries on
     except pdf.PdfError as error:
         return _fail(version, error.message)
+    except (OperationalError, InterfaceError):
+        raise
     except Exception:
         log.exception("processing version %s failed", version_id)
         _fail(version, "Processing failed unexpectedly. Upload the file again; if it fails again, tell an administrator.")
         raise
-    page_count = version.pages.count()
-    DocumentVersion.objects.filter(pk=version.pk).update(
-        status=DocumentVersion.Status.READY, page_count=page_count, pages_done=page_count, processed_at=timezone.now()
+    _current(version).update(
+        status=DocumentVersion.Status.READY,
+        error="",
+        page_count=page_count,
+        pages_done=page_count,
+        web_file=web_file,
+        processed_at=timezone.now(),
     )
     return DocumentVersion.Status.READY
 
 
-def _add_page(version, rendered):
+class _Superseded(Exception):
+    """Another run of the same version has started; this one must write nothing more."""
+
+
+def _claim(version_id):
+    """Start a run of a processing version: later runs supersede earlier ones."""
+    with transaction.atomic():
+        version = (
+            DocumentVersion.objects.select_for_update().filter(pk=version_id, status=DocumentVersion.Status.PROCESSING).first()
+        )
+        if version is not None:
+            version.attempt += 1
+            version.save(update_fields=["attempt"])
+    return version
+
+
+def _current(version):
+    """The version's row, if this run is still the latest (locked, within a transaction)."""
+    return DocumentVersion.objects.filter(pk=version.pk, attempt=version.attempt)
+
+
+def _render_pages(version, path, outdir):
+    pages = _PageBatches(version)
+    try:
+        for rendered in pdf.render(path, outdir):
+            _add_page(pages, rendered)
+    finally:
+        pages.save()  # whatever stops the loop, pages_done counts the pages saved
+
+
+class _PageBatches:
+    """A version's pages saved together: one transaction, and one progress update, per PAGE_BATCH_SECONDS.
+
+    The first page is saved at once, so that progress shows as soon as there is any.
+    """
+
+    def __init__(self, version):
+        self.version, self.pending, self.saved_at = version, [], None
+
+    def add(self, page):
+        self.pending.append(page)
+        if self.saved_at is None or time.monotonic() - self.saved_at >= PAGE_BATCH_SECONDS:
+            self.save()
+
+    def save(self):
+        if self.pending:
+            with transaction.atomic():
+                if not _current(self.version).select_for_update().exists():
+                    raise _Superseded
+                Page.objects.bulk_create(self.pending)
+                _current(self.version).update(pages_done=self.pending[-1].number)
+            self.pending = []
+        self.saved_at = time.monotonic()
+
+
+def _add_page(pages, rendered):
+    """Store the page's thumbnail and add its row to `pages`, a `_PageBatches`."""
     page = Page(
-        version=version,
+        version=pages.version,
         number=rendered.number,
         width=rendered.width,
         height=rendered.height,
@@ -201,13 +277,45 @@ def _add_page(version, rendered):
         with open(rendered.thumbnail, "rb") as source:
             name = default_storage.save(name, File(source))
     page.thumbnail.name = name
-    page.save()
-    DocumentVersion.objects.filter(pk=version.pk).update(pages_done=rendered.number)
+    pages.add(page)
+
+
+def _web_copy_name(version):
+    return version.web_file.field.generate_filename(version, "web.pdf")
+
+
+def _start_web_copy(version, path, outdir):
+    """The version's web copy, started in a sandbox child; None when an identical file has one already."""
+    if default_storage.exists(_web_copy_name(version)):
+        return None
+    return pdf.WebCopy(path, f"{outdir}/web.pdf")
+
+
+def _store_web_copy(version, web_copy, page_count):
+    """The name of the version's web copy in storage, stored beside the upload; "" when there is none.
+
+    A copy is kept only if it has the pages PDFium read (see documents.pdf.WebCopy).
+    """
+    name = _web_copy_name(version)
+    if web_copy is None:
+        return name  # stored for an identical file before
+    copied_pages = web_copy.wait()
+    if copied_pages != page_count:
+        if copied_pages is not None:
+            log.warning("no web copy of version %s: %s pages, not %s", version.pk, copied_pages, page_count)
+        return ""
+    with open(web_copy.dest, "rb") as source:
+        stored = default_storage.save(name, File(source))
+    if stored != name:  # another worker stored the same file meanwhile: keep theirs
+        default_storage.delete(stored)
+    return name
 
 
 def _fail(version, message):
+    if not _current(version).exists():
+        return None  # superseded: the latest run decides
     _discard_pages(version)
-    DocumentVersion.objects.filter(pk=version.pk).update(
+    _current(version).update(
         status=DocumentVersion.Status.FAILED, error=message, pages_done=0, processed_at=timezone.now()
     )
     return DocumentVersion.Status.FAILED

@@ -16,6 +16,7 @@ from documents.selectors import visible_version
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
 from reviews.services import events, notifications
+from workflows.selectors import has_finished_review
 
 
 def annotation_json(annotation):
@@ -60,15 +61,25 @@ def reviewer_json(user, version_id):
         "username": user.username,
         "department": department and department.slug,
         "color": department and department.color,
-        "can_annotate": reviewing_department(user, version) is not None,
+        "can_annotate": _may_annotate(user, version),
         "heads": list(user.headed_departments.filter(cases=version.document.case_id).values_list("slug", flat=True)),
     }
+
+
+def _may_annotate(user, version):
+    try:
+        require_department(user, version)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def require_department(user, version):
     department = reviewing_department(user, version)
     if department is None:
         raise PermissionDenied("Only members of a department taking part in this case can mark it up.")
+    if has_finished_review(department, version):
+        raise PermissionDenied(f"{department.name} has finished its review of this version; its markups can no longer change.")
     return department
 
 

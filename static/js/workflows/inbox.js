@@ -1,0 +1,84 @@
+// The inbox: notifications arrive live on the user's socket (/ws/notifications/) and are
+// listed newest first; "Mark all read" and opening one mark them read.
+import { apiFetch, csrfToken } from "../api.js";
+
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
+const list = document.getElementById("inbox");
+const counter = document.querySelector("[data-testid=unread-count]");
+const markAll = document.querySelector("[data-mark-all-read]");
+const status = document.querySelector("[data-inbox-status]");
+let unread = Number(counter.dataset.unread || 0);
+let attempt = 0;
+
+function setUnread(count) {
+  unread = Math.max(0, count);
+  counter.dataset.unread = String(unread);
+  counter.textContent = `${unread} unread`;
+  markAll.disabled = unread === 0;
+}
+
+function item(notification) {
+  const li = document.createElement("li");
+  li.className = `inbox-item${notification.read ? "" : " unread"}`;
+  li.dataset.notificationId = notification.id;
+  li.dataset.kind = notification.kind;
+  const tag = document.createElement("span");
+  tag.className = "tag";
+  tag.textContent = notification.kind;
+  const text = document.createElement(notification.url ? "a" : "span");
+  text.className = "inbox-text";
+  text.textContent = notification.text;
+  if (notification.url) text.href = notification.url;
+  const time = document.createElement("time");
+  time.className = "muted";
+  time.dateTime = notification.created_at;
+  time.textContent = new Date(notification.created_at).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  li.append(tag, " ", text, " ", time);
+  return li;
+}
+
+function connect() {
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  const socket = new WebSocket(`${scheme}//${window.location.host}/ws/notifications/`);
+  socket.addEventListener("open", () => {
+    attempt = 0;
+    status.textContent = "";
+  });
+  socket.addEventListener("message", (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type !== "notification" || list.querySelector(`[data-notification-id="${message.data.id}"]`)) return;
+    list.querySelector("[data-testid=inbox-empty]")?.remove();
+    list.prepend(item(message.data));
+    if (!message.data.read) setUnread(unread + 1);
+  });
+  socket.addEventListener("close", (event) => {
+    if (event.code === 4401) {
+      status.textContent = "Your session has ended. Log in again to receive notifications.";
+      return;
+    }
+    status.textContent = "Reconnecting…";
+    setTimeout(connect, BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]);
+  });
+}
+
+markAll.addEventListener("click", async () => {
+  await apiFetch("/api/notifications/read/", { method: "POST", json: {} });
+  for (const element of list.querySelectorAll(".unread")) element.classList.remove("unread");
+  setUnread(0);
+});
+
+list.addEventListener("click", (event) => {
+  const entry = event.target.closest(".inbox-item.unread");
+  if (!entry) return;
+  entry.classList.remove("unread");
+  setUnread(unread - 1);
+  fetch("/api/notifications/read/", {
+    method: "POST",
+    credentials: "same-origin",
+    keepalive: true,
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+    body: JSON.stringify({ ids: [Number(entry.dataset.notificationId)] }),
+  });
+});
+
+connect();

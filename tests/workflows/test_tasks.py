@@ -1,0 +1,53 @@
+"""The Celery side: the tasks are thin, late-acknowledged and safe to run again; beat runs the
+sweeps."""
+
+import datetime
+
+from django.utils import timezone
+
+from civicreview.celery import app
+from workflows import tasks
+from workflows.models import Workflow
+
+
+def test_routing_tasks_are_acknowledged_late_and_survive_a_lost_worker():
+    for task in (tasks.route_workflow, tasks.reconcile_workflows, tasks.send_due_reminders, tasks.send_daily_digests):
+        assert task.acks_late and task.reject_on_worker_lost, task.name
+
+
+def test_beat_runs_the_reconciler_the_due_date_sweep_and_the_digest():
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+
+    assert scheduled == {tasks.reconcile_workflows.name, tasks.send_due_reminders.name, tasks.send_daily_digests.name}
+    assert all(name in app.tasks for name in scheduled)
+    assert all(entry["schedule"] <= 900 for entry in app.conf.beat_schedule.values())  # far below the visibility timeout
+
+
+def test_the_route_message_delivered_twice_routes_once(plans, submit, decide):
+    workflow = submit()
+    decide("fire", "review", "approved")
+    decide("building", "review", "approved")  # routed once here, after commit
+
+    assert tasks.route_workflow.delay(workflow.pk).get() == "waiting"
+    assert Workflow.objects.get(pk=workflow.pk).stage == 2
+
+
+def test_the_reconcile_task_routes_what_was_left(plans, submit, monkeypatch, settings):
+    from workflows.services import engine
+
+    workflow = submit(departments=["fire"])
+    monkeypatch.setattr(engine, "_route_after_commit", lambda workflow_id: None)
+    engine.decide(plans.demo.fire, plans.task("fire").pk, "approved")
+    settings.WORKFLOW_RECONCILE_GRACE_S = 0.001
+
+    assert tasks.reconcile_workflows.delay().get() == {str(workflow.pk): "advanced"}
+
+
+def test_the_due_date_sweep_reminds_and_escalates(plans, submit):
+    submit(departments=["fire"])
+    task = plans.task("fire")
+    task.remind_at = task.due_at = timezone.now() - datetime.timedelta(minutes=1)
+    task.save()
+
+    assert tasks.send_due_reminders.delay().get() == {"reminded": 1, "escalated": 1}
+    assert tasks.send_due_reminders.delay().get() == {"reminded": 0, "escalated": 0}

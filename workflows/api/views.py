@@ -1,0 +1,88 @@
+"""Thin API views over workflows.services: parse, call, render."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.services import entries_for_case, entry_json
+from documents.selectors import visible_cases
+from workflows import selectors
+from workflows.api.serializers import (
+    AuditEntrySerializer,
+    DecisionSerializer,
+    SubmitSerializer,
+    TaskListingSerializer,
+    TaskSerializer,
+    WorkflowSerializer,
+)
+from workflows.services import engine, letters
+from workflows.services.presenters import task_json, task_listing_json, workflow_json
+
+
+class SubmitVersion(APIView):
+    @extend_schema(request=SubmitSerializer, responses={201: WorkflowSerializer})
+    def post(self, request, pk):
+        workflow = engine.submit(
+            request.user, pk, template=request.data.get("template", "standard"), departments=request.data.get("departments", [])
+        )
+        return Response(workflow_json(selectors.visible_workflow(request.user, workflow.pk)), status=status.HTTP_201_CREATED)
+
+
+class VersionWorkflow(APIView):
+    """The workflow a version was submitted to (404 before it is submitted)."""
+
+    @extend_schema(responses=WorkflowSerializer)
+    def get(self, request, pk):
+        return Response(workflow_json(selectors.workflow_of_version(request.user, pk)))
+
+
+class WorkflowDetail(APIView):
+    @extend_schema(responses=WorkflowSerializer)
+    def get(self, request, pk):
+        return Response(workflow_json(selectors.visible_workflow(request.user, pk)))
+
+
+class TaskList(APIView):
+    """Open tasks: with `mine=1` the user's own (their department's, those they head, or
+    assigned to them), otherwise every open task on cases the user may see."""
+
+    @extend_schema(parameters=[OpenApiParameter("mine", bool)], responses=TaskListingSerializer(many=True))
+    def get(self, request):
+        mine = request.query_params.get("mine") in ("1", "true", "yes")
+        now = timezone.now()
+        return Response([task_listing_json(task, now=now) for task in selectors.open_tasks(request.user, mine=mine)[:500]])
+
+
+class TaskDecision(APIView):
+    @extend_schema(request=DecisionSerializer, responses={200: TaskSerializer})
+    def post(self, request, pk):
+        task = engine.decide(request.user, pk, request.data.get("decision"), request.data.get("comment", ""))
+        return Response(task_json(task))
+
+
+class CorrectionsLetter(APIView):
+    """The corrections letter as PDF: the issued one once the review ended with corrections
+    required, a draft before that."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        pdf, name, issued = letters.letter_for(request.user, pk)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        response["X-Letter-Status"] = "issued" if issued else "draft"
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class CaseAudit(APIView):
+    """The case's audit trail, oldest first: who did what, when, and what changed."""
+
+    @extend_schema(responses=AuditEntrySerializer(many=True))
+    def get(self, request, pk):
+        case = get_object_or_404(visible_cases(request.user), pk=pk)
+        return Response([entry_json(entry) for entry in entries_for_case(case.pk)])

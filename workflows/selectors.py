@@ -1,0 +1,156 @@
+"""Reading workflows and tasks. Every lookup starts from the cases the user may see
+(`Case.objects.visible_to`), so an outsider's answer is 404."""
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from documents.models import Case, Department
+from workflows.models import StageRun, Task, Workflow
+
+TASK_RELATED = ["stage", "department", "assignee", "decided_by"]
+LISTING_RELATED = [*TASK_RELATED, "workflow__case", "workflow__version__document"]
+
+
+def member_departments(user):
+    return Department.objects.filter(group__user=user)
+
+
+def headed_departments(user):
+    return user.headed_departments.all() if user.is_authenticated else Department.objects.none()
+
+
+def with_tasks(workflows):
+    return workflows.select_related("template", "submitted_by", "case", "version__document").prefetch_related(
+        Prefetch("tasks", queryset=Task.objects.select_related(*TASK_RELATED)),
+        Prefetch("stages", queryset=StageRun.objects.order_by("number")),
+    )
+
+
+def visible_workflows(user):
+    return Workflow.objects.filter(case__in=Case.objects.visible_to(user))
+
+
+def visible_workflow(user, workflow_id):
+    return get_object_or_404(with_tasks(visible_workflows(user)), pk=workflow_id)
+
+
+def visible_tasks(user):
+    return Task.objects.filter(workflow__case__in=Case.objects.visible_to(user))
+
+
+def visible_task(user, task_id):
+    return get_object_or_404(visible_tasks(user).select_related(*LISTING_RELATED), pk=task_id)
+
+
+def case_workflows(case):
+    return list(with_tasks(Workflow.objects.filter(case=case)).order_by("-submitted_at", "-id"))
+
+
+def workflow_of_version(user, version_id):
+    return get_object_or_404(with_tasks(visible_workflows(user)), version_id=version_id)
+
+
+def mine_q(user):
+    """The tasks that are the user's to decide: assigned to them, or unassigned and their
+    department's (a review) or a department they head (an approval)."""
+    departments = member_departments(user)
+    headed = headed_departments(user)
+    unassigned = Q(assignee__isnull=True) & (
+        Q(kind=Task.Kind.REVIEW, department__in=departments) | Q(kind=Task.Kind.APPROVAL, department__in=headed)
+    )
+    return unassigned | Q(assignee=user)
+
+
+def open_tasks(user, *, mine=True):
+    """Pending tasks of workflows in review, soonest due first: the user's own, or all they may see."""
+    found = Task.objects.filter(status=Task.Status.PENDING, workflow__status=Workflow.Status.IN_PROGRESS)
+    found = found.filter(mine_q(user)) if mine else found.filter(workflow__case__in=Case.objects.visible_to(user))
+    return found.select_related(*LISTING_RELATED).order_by("due_at", "pk")
+
+
+def _may_decide(user_id, member_ids, headed_ids, task):
+    """The rule: a task assigned to someone is theirs; an approval is for the department's
+    heads; a review for its members."""
+    if task.assignee_id is not None:
+        return task.assignee_id == user_id
+    if task.kind == Task.Kind.APPROVAL:
+        return task.department_id in headed_ids
+    return task.department_id in member_ids
+
+
+def _department_ids(user):
+    members = set(member_departments(user).values_list("pk", flat=True))
+    return members, set(headed_departments(user).values_list("pk", flat=True))
+
+
+def may_decide(user, task):
+    """Whether the task is the user's to decide (the engine enforces it)."""
+    if not user.is_authenticated:
+        return False
+    return _may_decide(user.pk, *_department_ids(user), task)
+
+
+def decidable_ids(user, tasks):
+    """The ids of those `tasks`, still open, that the user may decide (for the screens' forms)."""
+    if not user.is_authenticated:
+        return set()
+    members, headed = _department_ids(user)
+    return {t.pk for t in tasks if t.status == Task.Status.PENDING and _may_decide(user.pk, members, headed, t)}
+
+
+def dashboard(user, *, now=None):
+    """For each department the user heads: its open tasks, those overdue, the approvals awaiting
+    the head, and its latest decisions."""
+    now = now or timezone.now()
+    boards = []
+    for department in headed_departments(user).order_by("name"):
+        pending = list(
+            Task.objects.filter(department=department, status=Task.Status.PENDING, workflow__status=Workflow.Status.IN_PROGRESS)
+            .select_related(*LISTING_RELATED)
+            .order_by("due_at", "pk")
+        )
+        recent = list(
+            Task.objects.filter(department=department, status=Task.Status.DONE)
+            .select_related(*LISTING_RELATED)
+            .order_by("-decided_at", "-pk")[:10]
+        )
+        boards.append(
+            {
+                "department": department,
+                "awaiting": [t for t in pending if t.kind == Task.Kind.APPROVAL and (t.assignee_id in (None, user.pk))],
+                "queue": [t for t in pending if t.kind == Task.Kind.REVIEW],
+                "overdue": [t for t in pending if t.due_at <= now],
+                "recent": recent,
+            }
+        )
+    return boards
+
+
+def has_finished_review(department, version):
+    """Whether `department`'s review of `version` is done (its markups on it are then final)."""
+    return Task.objects.filter(
+        workflow__version=version, department=department, kind=Task.Kind.REVIEW, status=Task.Status.DONE
+    ).exists()
+
+
+def timeline(workflow):
+    """The workflow's stages as the case page shows them: each planned stage with its run
+    (if it opened) and its tasks, or the departments it will ask."""
+    runs = {run.number: run for run in workflow.stages.all()}
+    tasks = sorted(workflow.tasks.all(), key=lambda t: (t.kind, t.department.name))
+    departments = Department.objects.in_bulk({step["department"] for stage in workflow.plan for step in stage["steps"]})
+    stages = []
+    for planned in workflow.plan:
+        run = runs.get(planned["number"])
+        stages.append(
+            {
+                "number": planned["number"],
+                "name": planned["name"],
+                "run": run,
+                "status": run.status if run else ("not_reached" if workflow.finished else "not_started"),
+                "tasks": [t for t in tasks if run and t.stage_id == run.pk],
+                "planned": [{**step, "department": departments.get(step["department"])} for step in planned["steps"]],
+            }
+        )
+    return stages

@@ -1,0 +1,242 @@
+"""The corrections letter: a formal PDF listing every open markup and its thread, by
+department and sheet, under the case's header.
+
+While a version is in review anyone who may see it can read the letter as a
+draft; when its review ends with corrections required the engine issues it:
+the PDF is stored with the workflow (its SHA-256 in the audit trail) and that
+issued letter is what the endpoint serves from then on.
+"""
+
+import hashlib
+import io
+from collections import defaultdict
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from documents.selectors import visible_version
+from reviews.models import Annotation, Comment
+from workflows.models import Task, Workflow
+
+ORGANIZATION = getattr(settings, "ORGANIZATION_NAME", "City Plan Review")
+INK, MUTED, RULE = colors.HexColor("#1c2733"), colors.HexColor("#5a6878"), colors.HexColor("#b9c4d0")
+MARGIN = 0.75 * inch
+WIDTH = LETTER[0] - 2 * MARGIN - 12  # the frame's width inside its 6 pt paddings
+
+
+def _columns(*inches):
+    """Column widths in the given proportions, filling the text width."""
+    return [WIDTH * share / sum(inches) for share in inches]
+
+
+def letter_for(user, version_id):
+    """(pdf bytes, file name, issued?) for a version the user may see (404 otherwise)."""
+    version = visible_version(user, version_id)
+    workflow = Workflow.objects.filter(version=version).select_related("case").first()
+    name = f"{version.document.case.number}-v{version.number}-corrections-letter.pdf"
+    if workflow is not None and workflow.corrections_letter:
+        with workflow.corrections_letter.open("rb") as stored:
+            return stored.read(), name, True
+    return render(version, workflow), name, False
+
+
+def issue(workflow, now):
+    """Render and store the letter for a workflow that ended with corrections required."""
+    pdf = render(workflow.version, workflow, issued_at=now)
+    case = workflow.case
+    name = f"letters/{case.number}/{case.number}-v{workflow.version.number}-corrections-{workflow.pk}.pdf"
+    if default_storage.exists(name):  # left by an earlier attempt whose transaction rolled back
+        default_storage.delete(name)
+    workflow.corrections_letter = default_storage.save(name, ContentFile(pdf))
+    return {"file": workflow.corrections_letter.name, "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf)}
+
+
+# --- drawing ----------------------------------------------------------------------
+
+
+def _fonts():
+    if "Vera" not in pdfmetrics.getRegisteredFontNames():
+        for name, file in (("Vera", "Vera.ttf"), ("Vera-Bold", "VeraBd.ttf"), ("Vera-Italic", "VeraIt.ttf"), ("Vera-BoldItalic", "VeraBI.ttf")):
+            pdfmetrics.registerFont(TTFont(name, file))  # shipped with reportlab; covers accented Latin text
+        pdfmetrics.registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-BoldItalic")
+
+
+def _styles():
+    base = ParagraphStyle("body", fontName="Vera", fontSize=9.5, leading=13, textColor=INK)
+    return {
+        "body": base,
+        "org": ParagraphStyle("org", base, fontName="Vera-Bold", fontSize=15, leading=18),
+        "dept": ParagraphStyle("dept", base, textColor=MUTED),
+        "date": ParagraphStyle("date", base, alignment=TA_RIGHT, textColor=MUTED),
+        "title": ParagraphStyle("title", base, fontName="Vera-Bold", fontSize=13, leading=17, spaceBefore=10, spaceAfter=6),
+        "h2": ParagraphStyle("h2", base, fontName="Vera-Bold", fontSize=11.5, leading=15, spaceBefore=12, spaceAfter=4),
+        "h3": ParagraphStyle("h3", base, fontName="Vera-Bold", fontSize=10, leading=13, spaceBefore=6, spaceAfter=2, textColor=MUTED),
+        "item": ParagraphStyle("item", base, leftIndent=18, firstLineIndent=-18, spaceBefore=3),
+        "reply": ParagraphStyle("reply", base, leftIndent=30, fontSize=8.5, leading=11.5, textColor=MUTED),
+        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=11),
+        "draft": ParagraphStyle("draft", base, fontName="Vera-Bold", textColor=colors.HexColor("#b42318")),
+    }
+
+
+def _text(value):
+    return escape(value or "").replace("\n", "<br/>")
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%B %-d, %Y")
+
+
+def render(version, workflow=None, *, issued_at=None):
+    """The letter as PDF bytes: issued (dated `issued_at`) or, without it, a draft."""
+    _fonts()
+    st = _styles()
+    case = version.document.case
+    markups = list(
+        Annotation.objects.filter(version=version, status=Annotation.Status.OPEN)
+        .select_related("department", "author")
+        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
+        .order_by("department__name", "page", "id")
+    )
+    labels = dict(version.pages.values_list("number", "label"))
+    story = [
+        Table(
+            [[Paragraph(_text(ORGANIZATION), st["org"]), Paragraph(_when(issued_at or timezone.now()), st["date"])],
+             [Paragraph(f"{_text(case.lead_department.name)} Department", st["dept"]), ""]],
+            colWidths=_columns(4.8, 2.2),
+            style=TableStyle([("LINEBELOW", (0, 1), (-1, 1), 1.2, INK), ("BOTTOMPADDING", (0, 1), (-1, 1), 8),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]),
+        ),  # fmt: skip
+        Paragraph("Corrections letter" if issued_at else "Corrections letter — DRAFT", st["title"]),
+    ]
+    if not issued_at:
+        story.append(Paragraph("Draft: the review is not finished, and the comments below may still change.", st["draft"]))
+    facts = [
+        ("Case", f"{case.number} — {case.title}"),
+        ("Kind", case.get_kind_display()),
+        ("Site address", case.address or "—"),
+        ("Parcel", case.parcel_id or "—"),
+        ("Plans reviewed", f"{version.document.title}, version {version.number} ({version.page_count} sheets)"),
+        ("File SHA-256", version.sha256),
+    ]
+    if workflow is not None:
+        facts.append(("Submitted", f"{_when(workflow.submitted_at)} by {workflow.submitted_by.get_username()}"))
+    story += [
+        Spacer(0, 6),
+        Table(
+            [[Paragraph(f"<b>{_text(k)}</b>", st["cell"]), Paragraph(_text(v), st["cell"])] for k, v in facts],
+            colWidths=_columns(1.4, 5.6),
+            style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 1)]),
+        ),  # fmt: skip
+        Spacer(0, 10),
+        Paragraph(
+            "The departments named below reviewed the plans and require the corrections listed. Please revise "
+            "the sheets, cloud every change, and resubmit the complete set with a written response to each "
+            "numbered comment. Comments are grouped by department and by sheet.",
+            st["body"],
+        ),
+    ]
+    story += _decisions(workflow, st)
+    story += _comments(markups, labels, st)
+    story += [Spacer(0, 16), Paragraph("Sincerely,", st["body"]), Spacer(0, 14)]
+    head = case.lead_department.heads.order_by("pk").first()
+    if head is not None:
+        story.append(Paragraph(_text(head.get_full_name() or head.get_username()), st["body"]))
+    story.append(Paragraph(f"{_text(case.lead_department.name)} Department, for the reviewing departments", st["body"]))
+
+    out = io.BytesIO()
+    footer = f"{case.number} · {version.document.title} v{version.number} · corrections letter" + ("" if issued_at else " (draft)")
+    document = SimpleDocTemplate(
+        out, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=0.7 * inch, bottomMargin=0.8 * inch,
+        title=f"{case.number} corrections letter", author=ORGANIZATION, subject=case.title, invariant=1,
+    )  # fmt: skip
+    document.build(story, canvasmaker=_numbered(footer))
+    return out.getvalue()
+
+
+def _decisions(workflow, st):
+    if workflow is None:
+        return []
+    decided = [t for t in workflow.tasks.select_related("department", "decided_by", "stage").order_by("stage__number", "department__name") if t.status == Task.Status.DONE]
+    if not decided:
+        return []
+    rows = [[Paragraph(f"<b>{h}</b>", st["cell"]) for h in ("Department", "Decision", "By", "Date", "Comment")]]
+    for task in decided:
+        rows.append([
+            Paragraph(_text(f"{task.department.name} ({task.get_kind_display().lower()})"), st["cell"]),
+            Paragraph(_text(task.get_decision_display()), st["cell"]),
+            Paragraph(_text(task.decided_by.get_username()), st["cell"]),
+            Paragraph(timezone.localtime(task.decided_at).strftime("%b %-d, %Y"), st["cell"]),
+            Paragraph(_text(task.comment) or "—", st["cell"]),
+        ])  # fmt: skip
+    return [
+        Paragraph("Department decisions", st["h2"]),
+        Table(rows, colWidths=_columns(1.4, 1.6, 0.9, 0.9, 2.2), repeatRows=1,
+              style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+                                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE), ("LEFTPADDING", (0, 0), (-1, -1), 2)])),
+    ]  # fmt: skip
+
+
+def _comments(markups, labels, st):
+    story = [Paragraph("Comments", st["h2"])]
+    if not markups:
+        return [*story, Paragraph("There are no open comments on these plans.", st["body"])]
+    by_department = defaultdict(lambda: defaultdict(list))
+    for markup in markups:
+        by_department[markup.department][markup.page].append(markup)
+    number = 0
+    for department, pages in by_department.items():
+        story.append(Paragraph(f"{_text(department.name)} Department", st["h2"]))
+        for page, found in sorted(pages.items()):
+            label = labels.get(page)
+            story.append(Paragraph(f"Sheet {_text(label)} (page {page})" if label else f"Page {page}", st["h3"]))
+            for markup in found:
+                number += 1
+                block = [Paragraph(
+                    f"<b>{number}.</b>&nbsp;&nbsp;{_text(markup.text) or '<i>(a ' + _text(markup.get_kind_display().lower()) + ' without text)</i>'}"
+                    f" <font color='#5a6878' size='8'>— {_text(markup.author.get_username())}, {_when(markup.created_at)}</font>",
+                    st["item"],
+                )]  # fmt: skip
+                for reply in markup.comments.all():
+                    block.append(Paragraph(f"{_text(reply.author.get_username())} ({_when(reply.created_at)}): {_text(reply.body)}", st["reply"]))
+                story.append(KeepTogether(block))
+    return story
+
+
+def _numbered(footer):
+    """A canvas that writes "page k of n" and the case in every page's footer."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont("Vera", 7.5)
+                self.setFillColor(MUTED)
+                self.drawString(MARGIN + 6, 0.5 * inch, footer)
+                self.drawRightString(LETTER[0] - MARGIN - 6, 0.5 * inch, f"Page {self._pageNumber} of {total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas

@@ -1,0 +1,103 @@
+"""The workflow's state machine, as pure functions: which moves are legal, and where a
+stage leads once its tasks are decided. The engine asks these before it writes."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from civicreview.errors import Conflict
+from workflows.models import Decision, StageRun, Task, Workflow
+
+W, T, S = Workflow.Status, Task.Status, StageRun.Status
+
+WORKFLOW_MOVES = {W.IN_PROGRESS: {W.APPROVED, W.APPROVED_WITH_CONDITIONS, W.CORRECTIONS_REQUIRED, W.REJECTED}}
+TASK_MOVES = {T.PENDING: {T.DONE, T.SKIPPED}}
+STAGE_MOVES = {S.OPEN: {S.CLOSED}}
+
+CASE_STATUS = {
+    W.IN_PROGRESS: "in_review",
+    W.APPROVED: "approved",
+    W.APPROVED_WITH_CONDITIONS: "approved",
+    W.CORRECTIONS_REQUIRED: "corrections_required",
+    W.REJECTED: "rejected",
+}
+
+
+class IllegalMove(Conflict):
+    """A move the state machine does not allow (a finished workflow routed again, a task decided twice)."""
+
+
+def check_move(moves, what, current, new):
+    if new not in moves.get(current, ()):
+        raise IllegalMove(f"{what} cannot go from {current} to {new}.")
+
+
+def check_workflow_move(current, new):
+    check_move(WORKFLOW_MOVES, "A workflow", current, new)
+
+
+def check_task_move(current, new):
+    check_move(TASK_MOVES, "A task", current, new)
+
+
+def check_stage_move(current, new):
+    check_move(STAGE_MOVES, "A stage", current, new)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a stage leads: "wait" (tasks still open), "advance" (to the next stage) or
+    "finish" (the workflow ends with `status`)."""
+
+    action: str
+    status: str = ""
+
+
+WAIT = Route("wait")
+ADVANCE = Route("advance")
+
+
+def route(decisions, *, last_stage, with_conditions=False):
+    """`decisions` are the stage's tasks' decisions, "" for a task still open.
+
+    A rejection ends the workflow at once; otherwise the stage waits for its
+    last task; then any corrections end the cycle; then it moves on, and the
+    last stage's approval ends it approved (with conditions, if any were set
+    in this or an earlier stage).
+    """
+    decisions = list(decisions)
+    if Decision.REJECTED in decisions:
+        return Route("finish", W.REJECTED)
+    if "" in decisions:
+        return WAIT
+    if Decision.CORRECTIONS_REQUIRED in decisions:
+        return Route("finish", W.CORRECTIONS_REQUIRED)
+    if not last_stage:
+        return ADVANCE
+    if with_conditions or Decision.APPROVED_WITH_CONDITIONS in decisions:
+        return Route("finish", W.APPROVED_WITH_CONDITIONS)
+    return Route("finish", W.APPROVED)
+
+
+COMMENT_NEEDED = {
+    Decision.APPROVED_WITH_CONDITIONS: "State the conditions of the approval.",
+    Decision.REJECTED: "Say why the plans are rejected.",
+}
+MAX_COMMENT = 5000
+
+
+def check_decision(decision, comment):
+    """(decision, comment) cleaned, or ValidationError saying what is wrong."""
+    if decision not in Decision.values:
+        choices = ", ".join(Decision.values)
+        raise ValidationError({"decision": [f"Choose one of: {choices}."]})
+    if comment is None:
+        comment = ""
+    if not isinstance(comment, str):
+        raise ValidationError({"comment": ["The comment must be text."]})
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError({"comment": [f"Keep the comment under {MAX_COMMENT} characters."]})
+    if not comment and decision in COMMENT_NEEDED:
+        raise ValidationError({"comment": [COMMENT_NEEDED[decision]]})
+    return decision, comment
