@@ -381,7 +381,8 @@ def test_a_batch_is_one_transaction_with_one_progress_update(uploaded, monkeypat
     ]
     batch.add(pages[0])  # the first alone
 
-    with django_assert_num_queries(4):  # savepoint, INSERT of both, UPDATE pages_done, release
+    # savepoint, is this run still the latest (locked), INSERT of both, UPDATE pages_done, release
+    with django_assert_num_queries(5):
         batch.add(pages[1])
         batch.add(pages[2])
         batch.save()
