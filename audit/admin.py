@@ -5,11 +5,13 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
+from civicreview.admin import ReadOnlyAdminMixin
+
 from audit.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["seq", "at", "actor_name", "action", "case_number", "summary"]
     list_filter = ["action"]
     search_fields = ["case_number", "actor_name", "summary", "object_id", "hash"]
@@ -21,15 +23,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     readonly_fields = fields
     show_full_result_count = False  # counting a long trail on every page costs more than it tells
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="before")
     def before_pretty(self, entry):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from civicreview.admin import ReadOnlyAdminMixin
+
 from reviews.models import Annotation, Comment, Notification, VersionEvent
 
 
@@ -23,22 +25,13 @@ class AnnotationAdmin(admin.ModelAdmin):
 
 
 @admin.register(VersionEvent)
-class VersionEventAdmin(admin.ModelAdmin):
+class VersionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The event log is append-only: readable here, never edited."""
 
     list_display = ["version", "seq", "type", "user", "ref", "created_at"]
     list_filter = ["type"]
     search_fields = ["ref", "version__document__case__number"]
     list_select_related = ["version__document", "user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)
