@@ -95,7 +95,7 @@ def record(action, *, summary, actor=_UNSET, case=None, obj=None, before=None, a
     (type, id), `before`/`after` as JSON-able values (None: there was / is none)."""
     actor = current_actor() if actor is _UNSET else actor
     object_type, object_id = obj if obj else ("", "")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # within a change's transaction, part of it
         head = _locked_head()
         entry = AuditEntry(
             seq=head.last_seq + 1,
@@ -147,13 +147,9 @@ def last_state(object_type, object_id):
 MARKUP_OBJECTS = {"annotation": "annotation", "comment": "comment", "page": "page"}
 
 
-def record_markup_change(version_id, *, type, user, data):
+def record_markup_change(version, *, type, user, data):
     """One change from a version's event log (reviews.services.events.record)."""
-    from documents.models import DocumentVersion
-
-    case_id, case_number = DocumentVersion.objects.filter(pk=version_id).values_list(
-        "document__case_id", "document__case__number"
-    ).get()
+    version_id = version.pk
     noun, _, verb = type.partition(".")
     if noun == "page":
         object_id = f"{version_id}:{data.get('number')}"
@@ -164,18 +160,12 @@ def record_markup_change(version_id, *, type, user, data):
     return record(
         type,
         actor=user,
-        case=_CaseRef(case_id, case_number),
+        case=version.document.case,
         obj=(noun, object_id),
         summary=_markup_summary(user, version_id, noun, verb, object_id, before, after),
         before=before,
         after=after,
     )
-
-
-@dataclass
-class _CaseRef:
-    pk: int
-    number: str
 
 
 def _markup_summary(user, version_id, noun, verb, object_id, before, after):

@@ -129,19 +129,6 @@ async def run(target, clients, seconds, rate, server_pid):
     server = psutil.Process(server_pid)
     rss_before = server.memory_info().rss
 
-    async def open_one(i):
-        ws = await connect(target.url, additional_headers=target.headers_for(i), origin="http://127.0.0.1", max_size=None)
-        if target.name == "civicreview":
-            while json.loads(await ws.recv())["type"] != "hello":
-                pass
-        return ws
-
-    sockets = []
-    for start_at in range(0, clients, 50):
-        sockets += await asyncio.gather(*(open_one(i) for i in range(start_at, min(clients, start_at + 50))))
-    await asyncio.sleep(2)  # let presence settle
-    rss_idle = server.memory_info().rss
-
     async def listen(ws):
         try:
             async for message in ws:
@@ -152,7 +139,23 @@ async def run(target, clients, seconds, rate, server_pid):
         except Exception:  # closed at the end
             pass
 
-    listeners = [asyncio.create_task(listen(ws)) for ws in sockets]
+    listeners = []
+
+    async def open_one(i):
+        ws = await connect(target.url, additional_headers=target.headers_for(i), origin="http://127.0.0.1", max_size=None)
+        if target.name == "civicreview":
+            while json.loads(await ws.recv())["type"] != "hello":
+                pass
+        # Read from now on: a socket left unread stops reading at max_queue messages (presence
+        # arrives while the others connect) and then misses its pongs, and the client drops it.
+        listeners.append(asyncio.create_task(listen(ws)))
+        return ws
+
+    sockets = []
+    for start_at in range(0, clients, 50):
+        sockets += await asyncio.gather(*(open_one(i) for i in range(start_at, min(clients, start_at + 50))))
+    await asyncio.sleep(2)  # let presence settle
+    rss_idle = server.memory_info().rss
     senders = sockets[: min(SENDERS, clients)]
     await send_for(senders, target, WARM_UP_S, rate, received, clients)  # first connections, caches
     latencies.clear()

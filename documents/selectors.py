@@ -1,9 +1,13 @@
 """Reading what a user may see. Every lookup starts from `Case.objects.visible_to`,
 so an object outside the user's cases is simply not found (404)."""
 
+from functools import lru_cache
+
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from civicreview.prepared import prepared
 from documents.models import Case, Document, DocumentVersion, Page
 
 
@@ -29,11 +33,44 @@ def visible_versions(user):
     )
 
 
-def visible_version(user, version_id, *, with_pages=False):
-    versions = visible_versions(user)
-    if with_pages:
-        versions = versions.prefetch_related(Prefetch("pages", queryset=Page.objects.defer("text")))
-    return get_object_or_404(versions, pk=version_id)
+@prepared(key=lambda user, version_id: (user.pk, user.is_active, user.is_staff, version_id))
+def _visible_version_pk(user, version_id):
+    return visible_versions(user).filter(pk=version_id).values("pk")
+
+
+def may_see_version(user, version_id):
+    """The rule of `visible_versions` for one version, its SQL built once: asked before every markup change."""
+    return _visible_version_pk(user, version_id) is not None
+
+
+def visible_version(user, version, *, with_pages=False):
+    """The version of that id, if the user may see it; 404 otherwise. Given a version already at
+    hand (a websocket holds its own), only asks again whether the user may still see it."""
+    if not isinstance(version, DocumentVersion):
+        versions = DocumentVersion.objects.select_related("document__case")
+        if with_pages:
+            versions = versions.prefetch_related(Prefetch("pages", queryset=Page.objects.defer("text")))
+        version = get_object_or_404(versions, pk=version)
+    if not may_see_version(user, version.pk):
+        raise Http404
+    return version
+
+
+def page_sizes(version):
+    """{number: (width, height)} of the version's pages, kept once it is ready and they no longer change."""
+    if version.status != DocumentVersion.Status.READY:
+        return _read_page_sizes(version.pk)
+    return _ready_page_sizes(version.pk, version.created_at)
+
+
+@lru_cache(maxsize=1024)
+def _ready_page_sizes(version_id, created_at):  # created_at: SQLite may give a new version an old id
+    return _read_page_sizes(version_id)
+
+
+def _read_page_sizes(version_id):
+    pages = Page.objects.filter(version_id=version_id).values_list("number", "width", "height")
+    return {number: (width, height) for number, width, height in pages}
 
 
 def visible_page(user, version_id, number):

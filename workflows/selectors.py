@@ -1,7 +1,7 @@
 """Reading workflows and tasks. Every lookup starts from the cases the user may see
 (`Case.objects.visible_to`), so an outsider's answer is 404."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -127,11 +127,14 @@ def dashboard(user, *, now=None):
     return boards
 
 
-def has_finished_review(department, version):
-    """Whether `department`'s review of `version` is done (its markups on it are then final)."""
-    return Task.objects.filter(
-        workflow__version=version, department=department, kind=Task.Kind.REVIEW, status=Task.Status.DONE
-    ).exists()
+def finished_review(version):
+    """For a query over departments: whether each one's review of `version` is done
+    (its markups on it are then final)."""
+    return Exists(
+        Task.objects.filter(
+            workflow__version=version, department=OuterRef("pk"), kind=Task.Kind.REVIEW, status=Task.Status.DONE
+        )
+    )
 
 
 def timeline(workflow):

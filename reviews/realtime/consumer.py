@@ -15,12 +15,13 @@ from channels.layers import get_channel_layer
 
 from civicreview.errors import describe
 from documents.models import DocumentVersion
-from documents.selectors import visible_versions
+from documents.selectors import may_see_version
 from reviews.realtime.hub import hub
 from reviews.services import annotations, events, presence, sheets
 from reviews.services.events import group_name, layer_message
 
 MAX_MESSAGE_BYTES = 64 * 1024
+
 CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4401, 4403, 4404
 
 
@@ -51,11 +52,11 @@ def whole(message, field):
     return value
 
 
-def run_command(user, version_id, message):
+def run_command(user, version, message):
     """Apply one change command; returns the event it produced (or produced before, for a repeated ref)."""
-    kind, ref = message["type"], message["ref"]
+    kind, ref, version_id = message["type"], message["ref"], version.pk
     if kind == "annotation.create":
-        return annotations.create_annotation(user, version_id, message.get("data"), ref=ref)
+        return annotations.create_annotation(user, version, message.get("data"), ref=ref)
     if kind == "annotation.update":
         return annotations.update_annotation(
             user, whole(message, "id"), whole(message, "revision"), message.get("data"), ref=ref, version_id=version_id
@@ -65,7 +66,7 @@ def run_command(user, version_id, message):
             user, whole(message, "id"), whole(message, "revision"), ref=ref, version_id=version_id
         )
     if kind == "page.scale":
-        return sheets.set_page_scale(user, version_id, whole(message, "page"), message.get("scale"), ref=ref)
+        return sheets.set_page_scale(user, version, whole(message, "page"), message.get("scale"), ref=ref)
     return annotations.add_comment(user, whole(message, "annotation"), message.get("body"), ref=ref, version_id=version_id)
 
 
@@ -99,13 +100,14 @@ class VersionConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(hello))
         hub().presence_changed(self.version_id)
         held, self.held = self.held, None
-        for text in held:
-            await self.send(text_data=text)
+        for frame in held:
+            await self.base_send(frame)
 
     def _refusal(self, user):
-        if not DocumentVersion.objects.filter(pk=self.version_id).exists():
+        self.version = DocumentVersion.objects.select_related("document__case").filter(pk=self.version_id).first()
+        if self.version is None:
             return CLOSE_NOT_FOUND
-        if not visible_versions(user).filter(pk=self.version_id).exists():
+        if not may_see_version(user, self.version_id):
             return CLOSE_FORBIDDEN
         return None
 
@@ -121,11 +123,12 @@ class VersionConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(presence.leave)(self.socket_id)
             hub().presence_changed(self.version_id)
 
-    async def deliver(self, text):
+    async def deliver(self, frame):
+        """Send what the hub hands every socket on the version: one ASGI message, shared."""
         if self.held is not None:
-            self.held.append(text)
+            self.held.append(frame)
         else:
-            await self.send(text_data=text)
+            await self.base_send(frame)
 
     async def receive(self, text_data=None, bytes_data=None):
         ref = None
@@ -171,7 +174,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
             raise Refused("invalid", f"Unknown message type {kind!r}.")
         if not self.commands.take():
             raise Refused("rate_limited", "Too many changes at once; slow down and send again.")
-        event = await database_sync_to_async(run_command)(self.user, self.version_id, message)
+        event = await database_sync_to_async(run_command)(self.user, self.version, message)
         if getattr(event, "replayed", False):  # a repeated ref: answer the sender with what it missed
             await self.send(text_data=json.dumps(event.message()))
 

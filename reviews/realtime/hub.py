@@ -65,10 +65,10 @@ class Hub:
         task.add_done_callback(_log_failure)
 
     async def send_local(self, version_id, message):
-        text = json.dumps(message)
+        frame = {"type": "websocket.send", "text": json.dumps(message)}  # encoded once for every socket
         for socket in list(self.sockets.get(version_id, ())):
             try:
-                await socket.deliver(text)
+                await socket.deliver(frame)
             except Exception:  # that socket is closing; the others still get it
                 log.debug("delivery to a closing socket failed", exc_info=True)
 

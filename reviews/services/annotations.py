@@ -9,14 +9,16 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from civicreview.errors import Conflict
+from civicreview.prepared import prepared
 from documents.models import Department
-from documents.selectors import visible_version
+from documents.selectors import may_see_version, page_sizes, visible_version
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
 from reviews.services import events, notifications
-from workflows.selectors import has_finished_review
+from workflows.selectors import finished_review
 
 
 def annotation_json(annotation):
@@ -48,8 +50,25 @@ def comment_json(comment):
 
 
 def reviewing_department(user, version):
-    """The user's department taking part in this version's case; None if they only look on."""
-    return Department.objects.filter(group__user=user, cases=version.document.case_id).order_by("pk").first()
+    """The user's department taking part in this version's case, None if they only look on;
+    its `finished` tells whether it has finished its review of the version."""
+    row = _reviewing_department(user, version)
+    if row is None:
+        return None
+    finished = row.pop("finished")
+    department = Department.from_db(None, list(row), list(row.values()))
+    department.finished = finished
+    return department
+
+
+@prepared(key=lambda user, version: (user.pk, version.pk))  # asked before every change
+def _reviewing_department(user, version):
+    return (
+        Department.objects.filter(group__user=user, cases=version.document.case_id)
+        .annotate(finished=finished_review(version))
+        .order_by("pk")
+        .values("id", "slug", "name", "group_id", "color", "finished")
+    )
 
 
 def reviewer_json(user, version_id):
@@ -78,30 +97,29 @@ def require_department(user, version):
     department = reviewing_department(user, version)
     if department is None:
         raise PermissionDenied("Only members of a department taking part in this case can mark it up.")
-    if has_finished_review(department, version):
+    if department.finished:
         raise PermissionDenied(f"{department.name} has finished its review of this version; its markups can no longer change.")
     return department
 
 
-def _page_sizes(version):
-    return {number: (width, height) for number, width, height in version.pages.values_list("number", "width", "height")}
-
-
 def visible_annotation(user, annotation_id, version_id=None):
-    """The annotation, if the user may see it (and it is on `version_id`, when given)."""
-    annotation = Annotation.objects.select_related("author", "department", "version").filter(pk=annotation_id).first()
-    if annotation is None or version_id not in (None, annotation.version_id):
+    """The annotation, if the user may see it (and it is on `version_id`, when given); 404 otherwise."""
+    annotation = get_object_or_404(Annotation.objects.select_related(*ANNOTATION_RELATED), pk=annotation_id)
+    if version_id not in (None, annotation.version_id) or not may_see_version(user, annotation.version_id):
         raise Http404
-    visible_version(user, annotation.version_id)  # 404 for an outsider
     return annotation
 
 
-def create_annotation(user, version_id, data, *, ref=""):
-    version = visible_version(user, version_id)
+ANNOTATION_RELATED = ["author", "department", "version__document__case"]
+
+
+def create_annotation(user, version, data, *, ref=""):
+    """`version`: its id, or the version itself where the caller holds it (see `visible_version`)."""
+    version = visible_version(user, version)
     department = require_department(user, version)
     if not isinstance(data, dict):
         raise rules.invalid("data", "Send the annotation as an object.")
-    sizes = _page_sizes(version)
+    sizes = page_sizes(version)
     page = rules.check_page(data.get("page"), sizes)
     kind = rules.check_kind(data.get("kind"))
     fields = {
@@ -115,7 +133,7 @@ def create_annotation(user, version_id, data, *, ref=""):
 
     def change():
         annotation = Annotation.objects.create(version=version, author=user, department=department, **fields)
-        return events.record(version.pk, type="annotation.created", user=user, ref=ref, data=annotation_json(annotation))
+        return events.record(version, type="annotation.created", user=user, ref=ref, data=annotation_json(annotation))
 
     return events.apply_once(version.pk, user, ref, change)
 
@@ -127,7 +145,7 @@ def update_annotation(user, annotation_id, revision, changes, *, ref="", version
     def change():
         current = _locked(annotation.pk, revision)
         _check_may_change(user, current, changes)
-        sizes = _page_sizes(current.version)
+        sizes = page_sizes(current.version)
         if "page" in changes:
             current.page = rules.check_page(changes["page"], sizes)
         if "geometry" in changes or "page" in changes:
@@ -140,7 +158,7 @@ def update_annotation(user, annotation_id, revision, changes, *, ref="", version
             current.status = rules.check_status(changes["status"])
         current.revision += 1
         current.save()
-        return events.record(current.version_id, type="annotation.updated", user=user, ref=ref, data=annotation_json(current))
+        return events.record(current.version, type="annotation.updated", user=user, ref=ref, data=annotation_json(current))
 
     return events.apply_once(annotation.version_id, user, ref, change)
 
@@ -151,9 +169,9 @@ def delete_annotation(user, annotation_id, revision, *, ref="", version_id=None)
     def change():
         current = _locked(annotation.pk, revision)
         _check_may_change(user, current, {"delete": True})
-        version_id, pk = current.version_id, current.pk
+        version, pk = current.version, current.pk
         current.delete()
-        return events.record(version_id, type="annotation.deleted", user=user, ref=ref, data={"id": pk})
+        return events.record(version, type="annotation.deleted", user=user, ref=ref, data={"id": pk})
 
     return events.apply_once(annotation.version_id, user, ref, change)
 
@@ -168,7 +186,7 @@ def add_comment(user, annotation_id, body, *, ref="", version_id=None):
     def change():
         comment = Comment.objects.create(annotation=annotation, author=user, body=body)
         _notify_mentioned(user, annotation, body)
-        return events.record(annotation.version_id, type="comment.created", user=user, ref=ref, data=comment_json(comment))
+        return events.record(annotation.version, type="comment.created", user=user, ref=ref, data=comment_json(comment))
 
     return events.apply_once(annotation.version_id, user, ref, change)
 
@@ -202,7 +220,7 @@ def comments_of(user, annotation_id):
 
 def _locked(annotation_id, revision):
     """The annotation under a row lock, if the client saw its latest revision."""
-    current = Annotation.objects.select_for_update().select_related("author", "department", "version").filter(pk=annotation_id).first()
+    current = Annotation.objects.select_for_update(of=("self",)).select_related(*ANNOTATION_RELATED).filter(pk=annotation_id).first()
     if current is None:
         raise Http404
     if revision != current.revision:
@@ -215,8 +233,8 @@ def _locked(annotation_id, revision):
 
 def _check_may_change(user, annotation, changes):
     """Members change their own department's markups; heads may also resolve or reopen any."""
-    require_department(user, annotation.version)
-    if user.groups.filter(pk=annotation.department.group_id).exists():
+    department = require_department(user, annotation.version)
+    if department.pk == annotation.department_id or user.groups.filter(pk=annotation.department.group_id).exists():
         return
     case_id = annotation.version.document.case_id
     if set(changes) == {"status"} and user.headed_departments.filter(cases=case_id).exists():

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from audit.services import record_markup_change
+from civicreview.errors import Conflict
 from documents.models import DocumentVersion
 from reviews.models import VersionEvent
 
@@ -20,13 +21,14 @@ def group_name(version_id):
     return f"version-{version_id}"
 
 
-def record(version_id, *, type, user, ref, data):
-    DocumentVersion.objects.select_for_update().filter(pk=version_id).values_list("pk").get()
-    last = VersionEvent.objects.filter(version_id=version_id).aggregate(last=Max("seq"))["last"] or 0
-    event = VersionEvent.objects.create(version_id=version_id, seq=last + 1, type=type, ref=ref or "", user=user, data=data)
-    record_markup_change(version_id, type=type, user=user, data=data)
+def record(version, *, type, user, ref, data):
+    """Log one change of `version` (its document's case loaded, for the audit trail)."""
+    DocumentVersion.objects.select_for_update().filter(pk=version.pk).values_list("pk").get()
+    last = VersionEvent.objects.filter(version_id=version.pk).aggregate(last=Max("seq"))["last"] or 0
+    event = VersionEvent.objects.create(version_id=version.pk, seq=last + 1, type=type, ref=ref or "", user=user, data=data)
+    record_markup_change(version, type=type, user=user, data=data)
     # robust: with the channel layer down the change still stands; clients catch up from the log.
-    transaction.on_commit(lambda: broadcast(version_id, event.message()), robust=True)
+    transaction.on_commit(lambda: broadcast(version.pk, event.message()), robust=True)
     return event
 
 
@@ -34,16 +36,17 @@ def apply_once(version_id, user, ref, change):
     """Run `change()` (which records one event) in a transaction, once per `ref`.
 
     A command sent again — after a reconnect, say — gets back the event it
-    produced the first time instead of being applied twice.
+    produced the first time instead of being applied twice. The log's unique
+    (version, user, ref) keeps the first try free of lookups: only a refused
+    change asks whether its ref was applied before. Sent again, a creation or
+    a comment meets that unique ref, an edit or a deletion the revision its
+    own first try made.
     """
-    earlier = _earlier(version_id, user, ref)
-    if earlier:
-        return earlier
     try:
         with transaction.atomic():
             return change()
-    except IntegrityError:
-        earlier = _earlier(version_id, user, ref)  # the same ref, sent twice at once
+    except (IntegrityError, Conflict):
+        earlier = _earlier(version_id, user, ref)
         if earlier:
             return earlier
         raise

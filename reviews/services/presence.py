@@ -34,12 +34,12 @@ def present(version_id):
     since = timezone.now() - timedelta(seconds=PRESENCE_TTL_S)
     rows = (
         Presence.objects.filter(version_id=version_id, updated_at__gte=since)
-        .select_related("user")
         .order_by("user_id", "-updated_at")
+        .values_list("user_id", "user__username", "page")  # tuples: one row per socket, hundreds on a busy set
     )
     users = {}
-    for row in rows:
-        users.setdefault(row.user_id, {"id": row.user_id, "username": row.user.username, "page": row.page})
+    for user_id, username, page in rows:
+        users.setdefault(user_id, {"id": user_id, "username": username, "page": page})
     departments = {}
     for user_id, slug in Department.objects.filter(group__user__in=users).order_by("pk").values_list("group__user", "slug"):
         departments.setdefault(user_id, slug)

@@ -25,9 +25,10 @@ def check_scale(scale):
     return {"ratio": float(ratio), "unit": unit, "label": label or f"1:{ratio:g}"}
 
 
-def set_page_scale(user, version_id, number, scale, *, ref=""):
-    """Set (or clear, with None) the drawing scale of one sheet, for everyone on the version."""
-    version = visible_version(user, version_id)
+def set_page_scale(user, version, number, scale, *, ref=""):
+    """Set (or clear, with None) the drawing scale of one sheet, for everyone on the version
+    (`version`: its id, or the version itself)."""
+    version = visible_version(user, version)
     require_department(user, version)
     scale = check_scale(scale)
 
@@ -36,6 +37,6 @@ def set_page_scale(user, version_id, number, scale, *, ref=""):
         page.scale = scale
         page.save(update_fields=["scale_ratio", "scale_label", "scale_unit"])
         data = {"number": page.number, "scale": page.scale}
-        return events.record(version.pk, type="page.updated", user=user, ref=ref, data=data)
+        return events.record(version, type="page.updated", user=user, ref=ref, data=data)
 
     return events.apply_once(version.pk, user, ref, change)

@@ -1,0 +1,53 @@
+"""Checks whose SQL is built once and asked again every time.
+
+The ORM spends milliseconds of CPU building a query with several joins, such as
+"may this user see this case", and more than the database then takes to answer
+it. In the websocket's command path that CPU competes, in one process, with
+sending every change to hundreds of sockets. The SQL of such a check depends on a
+few values only (who asks, about what), so it is built once for them and kept;
+the answer is asked of the database every time.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+
+MAX_KEPT = 10_000  # queries kept per check; past that the check starts afresh
+NOTHING = object()  # the queryset can have no rows (Django's .none())
+
+
+def prepared(key):
+    """Decorate a function building a queryset of one row of values; calling it then answers
+    that row as a dict (or None). `key(*args)` names everything the SQL depends on."""
+
+    def decorate(build):
+        kept = {}
+
+        @wraps(build)
+        def first_row(*args):
+            name = key(*args)
+            query = kept.get(name)
+            if query is None:
+                query = _compile(build(*args))
+                if len(kept) >= MAX_KEPT:
+                    kept.clear()
+                kept[name] = query
+            if query is NOTHING:
+                return None
+            sql, params = query
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+                return row and dict(zip((column[0] for column in cursor.description), row))
+
+        return first_row
+
+    return decorate
+
+
+def _compile(queryset):
+    try:
+        return queryset[:1].query.sql_with_params()
+    except EmptyResultSet:
+        return NOTHING
