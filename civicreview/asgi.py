@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -17,3 +18,5 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(WebsocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
+
+gc.freeze()  # what loading Django made lives as long as the process: the collector need not walk it again

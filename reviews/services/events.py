@@ -9,10 +9,10 @@ a client that misses one sees a gap in `seq` and resumes from the log.
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from audit.services import record_markup_change
 from civicreview.errors import Conflict
+from civicreview.prepared import prepared
 from documents.models import DocumentVersion
 from reviews.models import VersionEvent
 
@@ -23,9 +23,10 @@ def group_name(version_id):
 
 def record(version, *, type, user, ref, data):
     """Log one change of `version` (its document's case loaded, for the audit trail)."""
-    DocumentVersion.objects.select_for_update().filter(pk=version.pk).values_list("pk").get()
-    last = VersionEvent.objects.filter(version_id=version.pk).aggregate(last=Max("seq"))["last"] or 0
-    event = VersionEvent.objects.create(version_id=version.pk, seq=last + 1, type=type, ref=ref or "", user=user, data=data)
+    if _lock_version(version.pk) is None:
+        raise DocumentVersion.DoesNotExist
+    seq = latest_seq(version.pk) + 1  # a statement after the lock's: it sees the seq of whoever held it before
+    event = VersionEvent.objects.create(version_id=version.pk, seq=seq, type=type, ref=ref or "", user=user, data=data)
     record_markup_change(version, type=type, user=user, data=data)
     # robust: with the channel layer down the change still stands; clients catch up from the log.
     transaction.on_commit(lambda: broadcast(version.pk, event.message()), robust=True)
@@ -62,8 +63,19 @@ def _earlier(version_id, user, ref):
     return event
 
 
+@prepared(key=lambda version_id: version_id)
+def _lock_version(version_id):
+    return DocumentVersion.objects.select_for_update().filter(pk=version_id).values("pk")
+
+
+@prepared(key=lambda version_id: version_id)
+def _latest_event(version_id):
+    return VersionEvent.objects.filter(version_id=version_id).order_by("-seq").values("seq")
+
+
 def latest_seq(version_id):
-    return VersionEvent.objects.filter(version_id=version_id).aggregate(last=Max("seq"))["last"] or 0
+    latest = _latest_event(version_id)
+    return latest["seq"] if latest else 0
 
 
 def events_after(version_id, seq):
