@@ -102,15 +102,16 @@ def require_department(user, version):
     return department
 
 
-def visible_annotation(user, annotation_id, version_id=None):
-    """The annotation, if the user may see it (and it is on `version_id`, when given); 404 otherwise."""
-    annotation = get_object_or_404(Annotation.objects.select_related(*ANNOTATION_RELATED), pk=annotation_id)
+def visible_annotation(user, annotation_id, version_id=None, *, locked=False):
+    """The annotation, if the user may see it (and it is on `version_id`, when given); 404 otherwise.
+    `locked`: under a row lock until the transaction ends, to change it."""
+    found = Annotation.objects.select_related("author", "department", "version__document__case")
+    if locked:
+        found = found.select_for_update(of=("self",))
+    annotation = get_object_or_404(found, pk=annotation_id)
     if version_id not in (None, annotation.version_id) or not may_see_version(user, annotation.version_id):
         raise Http404
     return annotation
-
-
-ANNOTATION_RELATED = ["author", "department", "version__document__case"]
 
 
 def create_annotation(user, version, data, *, ref=""):
@@ -139,11 +140,10 @@ def create_annotation(user, version, data, *, ref=""):
 
 
 def update_annotation(user, annotation_id, revision, changes, *, ref="", version_id=None):
-    annotation = visible_annotation(user, annotation_id, version_id)
-    rules.check_changes(changes)
-
     def change():
-        current = _locked(annotation.pk, revision)
+        current = visible_annotation(user, annotation_id, version_id, locked=True)
+        rules.check_changes(changes)
+        _check_revision(current, revision)
         _check_may_change(user, current, changes)
         sizes = page_sizes(current.version)
         if "page" in changes:
@@ -160,35 +160,33 @@ def update_annotation(user, annotation_id, revision, changes, *, ref="", version
         current.save()
         return events.record(current.version, type="annotation.updated", user=user, ref=ref, data=annotation_json(current))
 
-    return events.apply_once(annotation.version_id, user, ref, change)
+    return events.apply_once(version_id, user, ref, change)
 
 
 def delete_annotation(user, annotation_id, revision, *, ref="", version_id=None):
-    annotation = visible_annotation(user, annotation_id, version_id)
-
     def change():
-        current = _locked(annotation.pk, revision)
+        current = visible_annotation(user, annotation_id, version_id, locked=True)
+        _check_revision(current, revision)
         _check_may_change(user, current, {"delete": True})
         version, pk = current.version, current.pk
         current.delete()
         return events.record(version, type="annotation.deleted", user=user, ref=ref, data={"id": pk})
 
-    return events.apply_once(annotation.version_id, user, ref, change)
+    return events.apply_once(version_id, user, ref, change)
 
 
 def add_comment(user, annotation_id, body, *, ref="", version_id=None):
-    annotation = visible_annotation(user, annotation_id, version_id)
-    require_department(user, annotation.version)
-    if not isinstance(body, str) or not body.strip():
-        raise rules.invalid("body", "Write something to reply.")
-    body = rules.check_text(body.strip())
-
     def change():
-        comment = Comment.objects.create(annotation=annotation, author=user, body=body)
-        _notify_mentioned(user, annotation, body)
+        annotation = visible_annotation(user, annotation_id, version_id)
+        require_department(user, annotation.version)
+        if not isinstance(body, str) or not body.strip():
+            raise rules.invalid("body", "Write something to reply.")
+        text = rules.check_text(body.strip())
+        comment = Comment.objects.create(annotation=annotation, author=user, body=text)
+        _notify_mentioned(user, annotation, text)
         return events.record(annotation.version, type="comment.created", user=user, ref=ref, data=comment_json(comment))
 
-    return events.apply_once(annotation.version_id, user, ref, change)
+    return events.apply_once(version_id, user, ref, change)
 
 
 MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
@@ -218,17 +216,13 @@ def comments_of(user, annotation_id):
     return annotation.comments.select_related("author")
 
 
-def _locked(annotation_id, revision):
-    """The annotation under a row lock, if the client saw its latest revision."""
-    current = Annotation.objects.select_for_update(of=("self",)).select_related(*ANNOTATION_RELATED).filter(pk=annotation_id).first()
-    if current is None:
-        raise Http404
-    if revision != current.revision:
+def _check_revision(annotation, revision):
+    """Refuse an edit made on an older revision than the annotation's, with the annotation as it stands."""
+    if revision != annotation.revision:
         raise Conflict(
-            f"Someone changed this markup meanwhile (you saw revision {revision}, it is now {current.revision}).",
-            current=annotation_json(current),
+            f"Someone changed this markup meanwhile (you saw revision {revision}, it is now {annotation.revision}).",
+            current=annotation_json(annotation),
         )
-    return current
 
 
 def _check_may_change(user, annotation, changes):

@@ -8,7 +8,9 @@ a client that misses one sees a gap in `seq` and resumes from the log.
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.http import Http404
 
 from audit.services import record_markup_change
 from civicreview.errors import Conflict
@@ -40,13 +42,13 @@ def apply_once(version_id, user, ref, change):
     produced the first time instead of being applied twice. The log's unique
     (version, user, ref) keeps the first try free of lookups: only a refused
     change asks whether its ref was applied before. Sent again, a creation or
-    a comment meets that unique ref, an edit or a deletion the revision its
-    own first try made.
+    a reply meets that unique ref, an edit its own new revision, a deletion a
+    markup gone. `version_id` None (over HTTP, by annotation): any version.
     """
     try:
         with transaction.atomic():
             return change()
-    except (IntegrityError, Conflict):
+    except (IntegrityError, Conflict, Http404, PermissionDenied):
         earlier = _earlier(version_id, user, ref)
         if earlier:
             return earlier
@@ -57,7 +59,8 @@ def _earlier(version_id, user, ref):
     """The event a ref already produced, marked `replayed`."""
     if not ref:
         return None
-    event = VersionEvent.objects.filter(version_id=version_id, user=user, ref=ref).select_related("user").first()
+    found = VersionEvent.objects.filter(user=user, ref=ref).select_related("user").order_by("-pk")
+    event = (found.filter(version_id=version_id) if version_id is not None else found).first()
     if event:
         event.replayed = True
     return event

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from civicreview.errors import Conflict
 from reviews.models import Annotation, Comment, VersionEvent
-from reviews.services import annotations, events
+from reviews.services import annotations, events, sheets
 from tests.reviews.conftest import cloud
 
 
@@ -39,6 +39,32 @@ def test_a_repeated_ref_is_applied_once(review):
     again = annotations.create_annotation(review.fire_user, review.version.pk, cloud(), ref="r-1")
     assert again.pk == first.pk and again.replayed
     assert Annotation.objects.count() == 1 and seqs(review.version) == [1]
+
+
+def test_a_repeated_edit_deletion_reply_or_scale_is_answered_with_its_first_event(review):
+    """Sent again, these meet what their first try changed (a newer revision, a markup gone,
+    the ref taken) and answer the event it logged; nothing is applied twice."""
+    fire, version = review.fire_user, review.version.pk
+    a = annotations.create_annotation(fire, version, cloud()).data
+    scale = {"ratio": 48, "unit": "ft"}
+    commands = [
+        lambda: annotations.update_annotation(fire, a["id"], 1, {"text": "once"}, ref="u"),
+        lambda: annotations.add_comment(fire, a["id"], "Noted", ref="c"),
+        lambda: sheets.set_page_scale(fire, version, 1, scale, ref="s"),
+        lambda: annotations.delete_annotation(fire, a["id"], 2, ref="d", version_id=version),
+    ]
+    for command in commands:
+        first, again = command(), command()
+        assert again.pk == first.pk and again.replayed
+    assert seqs(review.version) == [1, 2, 3, 4, 5]
+    assert not Annotation.objects.exists() and Comment.objects.count() == 0  # the comment went with its markup
+
+
+def test_a_refusal_that_no_earlier_try_explains_stands(review):
+    a = annotations.create_annotation(review.fire_user, review.version.pk, cloud()).data
+    annotations.update_annotation(review.fire_colleague, a["id"], 1, {"text": "theirs"})
+    with pytest.raises(Conflict):
+        annotations.update_annotation(review.fire_user, a["id"], 1, {"text": "mine"}, ref="never-applied")
 
 
 def test_the_same_ref_from_another_user_is_another_command(review):

@@ -6,10 +6,12 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from civicreview.asgi import application
 from civicreview.routing import websocket_urlpatterns
+from documents.services import cases
 from reviews.models import Annotation
 from reviews.realtime.consumer import VersionConsumer
 from reviews.services import annotations
@@ -201,6 +203,55 @@ async def test_token_header_authenticates_through_the_full_stack(review):
     socket = WebsocketCommunicator(application, f"/ws/versions/{review.version.pk}/", headers=headers)
     assert (await socket.connect())[0]
     assert (await socket.receive_json_from())["user"]["username"] == "fire"
+    await socket.disconnect()
+
+
+async def test_the_session_cookie_authenticates_through_the_full_stack(review):
+    """As the browser does: logged in over HTTP, the socket carries the session cookie."""
+    client = Client()
+    await database_sync_to_async(client.force_login)(review.building_user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    socket = WebsocketCommunicator(
+        application, f"/ws/versions/{review.version.pk}/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
+    )
+    assert (await socket.connect())[0]
+    assert (await socket.receive_json_from())["user"]["username"] == "building"
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize("headers", [[], [(b"authorization", b"Token nonsense")], [(b"cookie", b"sessionid=stale")]])
+async def test_no_valid_credentials_close_with_4401(review, headers):
+    socket = WebsocketCommunicator(
+        application, f"/ws/versions/{review.version.pk}/", headers=[(b"origin", b"http://localhost"), *headers]
+    )
+    await socket.connect()
+    assert (await socket.receive_output(2))["code"] == 4401
+
+
+async def test_every_change_asks_again_whether_the_user_may_make_it(review):
+    """The socket keeps its version, not the answer: once fire no longer takes part in the
+    case, its next markup is refused, and the socket stays open to say so."""
+    socket, _ = await joined(review.fire_user, review.version.pk)
+    await socket.send_json_to({"type": "annotation.create", "ref": "before", "data": cloud()})
+    await receive_type(socket, "annotation.created")
+
+    await database_sync_to_async(cases.set_departments)(review.case, [review.building])
+    await socket.send_json_to({"type": "annotation.create", "ref": "after", "data": cloud()})
+
+    error = await receive_type(socket, "error")
+    assert (error["ref"], error["code"]) == ("after", "not_found")
+    assert await database_sync_to_async(Annotation.objects.count)() == 1
+    await socket.disconnect()
+
+
+async def test_a_version_deleted_under_an_open_socket_refuses_changes(review):
+    socket, _ = await joined(review.fire_user, review.version.pk)
+    await database_sync_to_async(review.version.delete)()
+
+    await socket.send_json_to({"type": "annotation.create", "ref": "gone", "data": cloud()})
+
+    error = await receive_type(socket, "error")
+    assert (error["ref"], error["code"]) == ("gone", "not_found")
     await socket.disconnect()
 
 

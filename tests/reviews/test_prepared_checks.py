@@ -1,0 +1,67 @@
+"""The checks asked before every markup change: queries built once per key and asked
+again every time (civicreview.prepared), and page sizes kept once a version is ready."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from civicreview.prepared import prepared
+from documents.models import DocumentVersion, Page
+from documents.selectors import may_see_version, page_sizes
+
+pytestmark = pytest.mark.django_db
+
+
+def counting(build):
+    """`build`, counting its calls."""
+
+    def counted(*args):
+        counted.calls += 1
+        return build(*args)
+
+    counted.calls = 0
+    return counted
+
+
+def test_the_query_is_built_once_per_key_and_answered_afresh_every_time():
+    build = counting(lambda name: Group.objects.filter(name=name).values("name"))
+    group_named = prepared(key=lambda name: name)(build)
+
+    assert group_named("fire") is None
+    Group.objects.create(name="fire")
+    assert group_named("fire") == {"name": "fire"}
+    assert group_named("fire") == {"name": "fire"}
+    assert build.calls == 1
+
+    assert group_named("building") is None
+    assert build.calls == 2
+
+
+def test_a_query_that_can_have_no_rows_answers_none_without_asking(django_assert_num_queries):
+    nothing = prepared(key=lambda: None)(lambda: Group.objects.none().values("name"))
+    with django_assert_num_queries(0):
+        assert nothing() is None
+
+
+def test_the_key_names_what_the_sql_depends_on(review):
+    """A user made staff sees every case: `may_see_version` keys on the staff flag too."""
+    outsider = review.outsider
+    assert not may_see_version(outsider, review.version.pk)
+    outsider.is_staff = True
+    assert may_see_version(outsider, review.version.pk)
+    outsider.is_active = False
+    assert not may_see_version(outsider, review.version.pk)
+
+
+def test_page_sizes_are_read_once_a_version_is_ready(review, django_assert_num_queries):
+    version = DocumentVersion.objects.get(pk=review.version.pk)
+    page_sizes(version)
+    with django_assert_num_queries(0):
+        assert page_sizes(version) == {1: (2592.0, 1728.0), 2: (2592.0, 1728.0)}
+
+
+def test_page_sizes_of_a_version_still_processing_are_read_every_time(review):
+    version = DocumentVersion.objects.get(pk=review.version.pk)
+    version.status = DocumentVersion.Status.PROCESSING
+    assert set(page_sizes(version)) == {1, 2}
+    Page.objects.create(version=version, number=3, width=1224.0, height=792.0)
+    assert page_sizes(version)[3] == (1224.0, 792.0)
