@@ -7,7 +7,8 @@ Redis, PostgreSQL); a few of them create markups at `--rate` changes/s in all.
 Every client times each change from the sender's clock to its arrival. In
 the same run the same clients do the same against bench/bare_server.py, a
 minimal broadcast server with no Django, and our figures are given as ratios
-of it. Needs PostgreSQL and Redis (defaults below; see docs/performance.md).
+of it. First, what one change costs in process (queries, CPU, wall time).
+Needs PostgreSQL and Redis (defaults below; see docs/performance.md).
 """
 
 import argparse
@@ -199,6 +200,8 @@ def main():
     args = parser.parse_args()
     counts = [int(c) for c in args.clients.split(",")]
     version_id, tokens = prepare_database(users=30)
+    cost = command_cost(version_id)
+    print(json.dumps(cost), flush=True)
     results = []
     for clients in counts:
         for make in ("bare", "ours"):
@@ -219,12 +222,47 @@ def main():
                 server.terminate()
                 server.wait(10)
             print(json.dumps(results[-1]), flush=True)
-    report(results)
+    report(results, cost)
 
 
-def report(results):
+def command_cost(version_id, changes=200, warm_up=20):
+    """One markup creation as a socket's command makes it, in this process: queries, CPU and
+    wall time each (medians). The broadcast after commit is left out: here it would start an
+    event loop per call, which the server does not."""
+    from unittest import mock
+
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.services import annotations, events
+
+    user = User.objects.get(username="reviewer1")
+    data = {"page": 1, "kind": "cloud", "geometry": {"points": [[10, 10], [200, 120]]}, "text": "bench"}
+    queries, cpu, wall = [], [], []
+    with mock.patch.object(events, "broadcast", lambda *args: None):
+        for i in range(warm_up + changes):
+            with CaptureQueriesContext(connection) as captured:
+                began, began_cpu = time.perf_counter(), time.thread_time()
+                annotations.create_annotation(user, version_id, data, ref=f"cost-{i}")
+                cpu.append(time.thread_time() - began_cpu)
+                wall.append(time.perf_counter() - began)
+            queries.append(len(captured))
+    connection.close()
+    return {
+        "queries_per_change": statistics.median(queries[warm_up:]),
+        "cpu_ms_per_change": 1000 * statistics.median(cpu[warm_up:]),
+        "wall_ms_per_change": 1000 * statistics.median(wall[warm_up:]),
+    }
+
+
+def report(results, cost):
     OUT.mkdir(exist_ok=True)
-    (OUT / "realtime.json").write_text(json.dumps(results, indent=2))
+    (OUT / "realtime.json").write_text(json.dumps({"command": cost, "runs": results}, indent=2))
+    print(
+        f"\none markup creation in process: {cost['queries_per_change']:.0f} queries,"
+        f" {cost['cpu_ms_per_change']:.1f} ms CPU, {cost['wall_ms_per_change']:.1f} ms wall (medians)"
+    )
     print(f"\n{'clients':>7} {'server':<16} {'p50 ms':>8} {'p99 ms':>8} {'delivered':>9} {'events/s':>9} {'KB/conn':>8} {'p99 ×bare':>9}")
     bare_p99 = {r["clients"]: r["p99_ms"] for r in results if r["server"] != "civicreview"}
     for r in results:
