@@ -1,11 +1,12 @@
-"""Checks whose SQL is built once and asked again every time.
+"""Queries whose SQL is built once and run every time.
 
 The ORM spends milliseconds of CPU building a query with several joins, such as
-"may this user see this case", and more than the database then takes to answer
+"may this user see this version", more than the database then takes to answer
 it. In the websocket's command path that CPU competes, in one process, with
-sending every change to hundreds of sockets. The SQL of such a check depends on a
-few values only (who asks, about what), so it is built once for them and kept;
-the answer is asked of the database every time.
+sending every change to hundreds of sockets. The SQL of such a query depends on
+a few values only (who asks, about what), so it is built once for them and kept;
+the database is asked every time, and with prepared statements (settings) it
+plans each such query once per connection too.
 """
 
 from functools import wraps
