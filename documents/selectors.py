@@ -35,7 +35,7 @@ def visible_versions(user):
 
 @prepared(key=lambda user, version_id: (user.pk, user.is_active, user.is_staff, version_id))
 def _visible_version_pk(user, version_id):
-    return visible_versions(user).filter(pk=version_id).values("pk")
+    return visible_versions(user).filter(pk=version_id).order_by().values("pk")
 
 
 def may_see_version(user, version_id):

@@ -68,7 +68,7 @@ def _earlier(version_id, user, ref):
 
 @prepared(key=lambda version_id: version_id)
 def _lock_version(version_id):
-    return DocumentVersion.objects.select_for_update().filter(pk=version_id).values("pk")
+    return DocumentVersion.objects.select_for_update().filter(pk=version_id).order_by().values("pk")
 
 
 @prepared(key=lambda version_id: version_id)
