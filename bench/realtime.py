@@ -239,18 +239,18 @@ def command_cost(version_id, changes=200, warm_up=20):
 
     user = User.objects.get(username="reviewer1")
     data = {"page": 1, "kind": "cloud", "geometry": {"points": [[10, 10], [200, 120]]}, "text": "bench"}
-    queries, cpu, wall = [], [], []
+    cpu, wall = [], []
     with mock.patch.object(events, "broadcast", lambda *args: None):
         for i in range(warm_up + changes):
-            with CaptureQueriesContext(connection) as captured:
-                began, began_cpu = time.perf_counter(), time.thread_time()
-                annotations.create_annotation(user, version_id, data, ref=f"cost-{i}")
-                cpu.append(time.thread_time() - began_cpu)
-                wall.append(time.perf_counter() - began)
-            queries.append(len(captured))
+            began, began_cpu = time.perf_counter(), time.thread_time()
+            annotations.create_annotation(user, version_id, data, ref=f"cost-{i}")
+            cpu.append(time.thread_time() - began_cpu)
+            wall.append(time.perf_counter() - began)
+        with CaptureQueriesContext(connection) as captured:  # apart: capturing costs CPU itself
+            annotations.create_annotation(user, version_id, data, ref="cost-counted")
     connection.close()
     return {
-        "queries_per_change": statistics.median(queries[warm_up:]),
+        "queries_per_change": len(captured),
         "cpu_ms_per_change": 1000 * statistics.median(cpu[warm_up:]),
         "wall_ms_per_change": 1000 * statistics.median(wall[warm_up:]),
     }

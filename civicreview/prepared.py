@@ -14,7 +14,7 @@ from functools import wraps
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
-MAX_KEPT = 10_000  # queries kept per check; past that the check starts afresh
+MAX_KEPT = 2_000  # queries kept per decorated function (a few KB each); past that it starts afresh
 NOTHING = object()  # the queryset can have no rows (Django's .none())
 
 
