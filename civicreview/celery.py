@@ -13,8 +13,9 @@ app = Celery("civicreview")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Due dates and the workflow reconciler run on beat (exactly one beat process); each sweep
-# is idempotent, so a tick run twice or late changes nothing twice. Intervals in seconds.
+# Due dates, the workflow reconciler and the stalled-processing sweep run on beat (exactly
+# one beat process); each sweep is idempotent, so a tick run twice or late changes nothing
+# twice. Intervals in seconds.
 app.conf.beat_schedule = {
     "workflows-reconcile": {
         "task": "workflows.tasks.reconcile_workflows",
@@ -23,6 +24,10 @@ app.conf.beat_schedule = {
     "workflows-due-dates": {
         "task": "workflows.tasks.send_due_reminders",
         "schedule": settings.WORKFLOW_DUE_DATES_EVERY_S,
+    },
+    "documents-restart-stalled": {
+        "task": "documents.tasks.restart_stalled_processing",
+        "schedule": settings.PROCESSING_SWEEP_EVERY_S,
     },
     "workflows-daily-digest": {
         "task": "workflows.tasks.send_daily_digests",

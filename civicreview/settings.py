@@ -156,6 +156,11 @@ PDF_RENDER_TIMEOUT_S = env_int("PDF_RENDER_TIMEOUT_S", 30)  # per page
 # and with the limits above; at most one per CPU (os.cpu_count()) and per page.
 PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", 2)
 THUMBNAIL_WIDTH_PX = env_int("THUMBNAIL_WIDTH_PX", 320)
+# A version processing with no sign of life (a page saved) for this long is started
+# again by a sweep on beat, and failed with the reason after that many restarts.
+PROCESSING_SWEEP_EVERY_S = float(env("PROCESSING_SWEEP_EVERY_S", 60))
+PROCESSING_STALLED_AFTER_S = float(env("PROCESSING_STALLED_AFTER_S", 600))
+PROCESSING_MAX_RESTARTS = env_int("PROCESSING_MAX_RESTARTS", 3)
 
 REDIS_URL = env("REDIS_URL")
 

@@ -83,7 +83,7 @@ class DocumentVersionAdmin(admin.ModelAdmin):
     list_select_related = ["document", "uploaded_by"]
     readonly_fields = [
         "document", "number", "file", "sha256", "size", "page_count", "pages_done",
-        "status", "error", "uploaded_by", "created_at", "processed_at",
+        "status", "error", "uploaded_by", "created_at", "processed_at", "progressed_at", "attempt", "restarts",
     ]  # fmt: skip
     inlines = [PageInline]
     actions = ["reprocess"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -155,6 +156,12 @@ class DocumentVersion(models.Model):
     pages_done = models.PositiveIntegerField(default=0, help_text="Pages processed so far.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
     attempt = models.PositiveIntegerField(default=0, help_text="Processing runs started; only the latest may write.")
+    progressed_at = models.DateTimeField(
+        default=timezone.now, help_text="Last sign of life of its processing: queued, started, or pages saved."
+    )
+    restarts = models.PositiveSmallIntegerField(
+        default=0, help_text="Times the sweep found its processing stalled after it had started, and started it again."
+    )
     error = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -16,6 +16,7 @@ import tempfile
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -217,7 +218,8 @@ def _claim(version_id):
         )
         if version is not None:
             version.attempt += 1
-            version.save(update_fields=["attempt"])
+            version.progressed_at = timezone.now()
+            version.save(update_fields=["attempt", "progressed_at"])
     return version
 
 
@@ -255,7 +257,7 @@ class _PageBatches:
                 if not _current(self.version).select_for_update().exists():
                     raise _Superseded
                 Page.objects.bulk_create(self.pending)
-                _current(self.version).update(pages_done=self.pending[-1].number)
+                _current(self.version).update(pages_done=self.pending[-1].number, progressed_at=timezone.now())
             self.pending = []
         self.saved_at = time.monotonic()
 
@@ -349,6 +351,55 @@ def reprocess(version):
     """Process a version again (an admin's action, e.g. after a failure from a lost worker)."""
     with transaction.atomic():
         DocumentVersion.objects.filter(pk=version.pk).update(
-            status=DocumentVersion.Status.PROCESSING, error="", pages_done=0, processed_at=None
-        )
+            status=DocumentVersion.Status.PROCESSING, error="", pages_done=0, processed_at=None,
+            progressed_at=timezone.now(), restarts=0,
+        )  # fmt: skip
         _process_after_commit(version)
+
+
+# --- stalled processing, swept on beat ------------------------------------------
+
+
+def restart_stalled(*, now=None):
+    """Take up again every version whose processing has shown no sign of life for
+    PROCESSING_STALLED_AFTER_S: its message lost with Redis, its worker gone, its
+    database retries spent. One that stalls again after PROCESSING_MAX_RESTARTS
+    restarts fails with the reason. Returns {version id: "restarted" or "failed"}.
+
+    Only restarts of a version that had started count: one still waiting behind a
+    long queue is queued again for nothing (the first message to run processes it,
+    the other then finds it processed) but is never failed for waiting.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.PROCESSING_STALLED_AFTER_S)
+    outcomes = {}
+    with transaction.atomic():
+        stalled = DocumentVersion.objects.select_for_update(skip_locked=True).filter(
+            status=DocumentVersion.Status.PROCESSING, progressed_at__lt=cutoff
+        )
+        for version in stalled:
+            given_up = version.restarts >= settings.PROCESSING_MAX_RESTARTS
+            outcomes[version.pk] = _give_up(version) if given_up else _restart(version, now)
+    if outcomes:
+        log.warning("the sweep found %d stalled version(s): %s", len(outcomes), outcomes)
+    return outcomes
+
+
+def _restart(version, now):
+    version.progressed_at = now
+    if version.attempt:
+        version.restarts += 1
+    version.save(update_fields=["progressed_at", "restarts"])
+    _process_after_commit(version)
+    return "restarted"
+
+
+def _give_up(version):
+    version.attempt += 1  # a run still alive somewhere writes nothing more
+    version.save(update_fields=["attempt"])
+    _fail(
+        version,
+        f"Processing stopped {version.restarts + 1} times before it finished. "
+        "Upload the file again; if it stops again, tell an administrator.",
+    )
+    return "failed"

@@ -123,21 +123,24 @@ def test_upload_shows_progress_then_opens_in_the_viewer(new_page, demo_case):
     expect(page.locator("#page-count")).to_have_text("500")
 
 
+def upload_on_the_page(page, name, data):
+    """Upload `data` with the case page's form; once it is processed, the new version's id."""
+    page.set_input_files("#upload-form input[name=file]", files=[{"name": name, "mimeType": "application/pdf", "buffer": data}])
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.locator("#upload-status")).to_have_attribute("data-state", "ready", timeout=30_000)
+    return page.get_by_test_id("upload-open").get_attribute("href").strip("/").split("/")[-1]
+
+
 def test_upload_of_a_new_version(new_page, demo_case):
     page = new_page("planner")
     page.goto(f"/cases/{demo_case['id']}/")
-    page.set_input_files("#upload-form input[name=file]", files=[{"name": "Details.pdf", "mimeType": "application/pdf", "buffer": sheet_set(2, prefix="D")}])
-    page.get_by_role("button", name="Upload", exact=True).click()
-    expect(page.locator("#upload-status")).to_have_attribute("data-state", "ready", timeout=30_000)
+    upload_on_the_page(page, "Details.pdf", sheet_set(2, prefix="D"))
     document = page.get_by_test_id("document").filter(has_text="Details")
 
     document.get_by_role("button", name="Upload new version").click()
     expect(page.locator("#upload-form input[name=target][value=version]")).to_be_checked()
     expect(page.locator("#upload-form .new-document-fields")).to_be_hidden()
-    page.set_input_files("#upload-form input[name=file]", files=[{"name": "Details rev 1.pdf", "mimeType": "application/pdf", "buffer": sheet_set(3, prefix="D", seed=9)}])
-    page.get_by_role("button", name="Upload", exact=True).click()
-
-    expect(page.locator("#upload-status")).to_have_attribute("data-state", "ready", timeout=30_000)
+    upload_on_the_page(page, "Details rev 1.pdf", sheet_set(3, prefix="D", seed=9))
     rows = document.locator(".version-row")
     expect(rows).to_have_count(2)
     expect(rows.first.locator("td").nth(0)).to_have_text("v2 current")
@@ -217,10 +220,7 @@ def test_pages_need_a_login(new_page, demo_case):
 def test_a_version_that_failed_says_why(new_page, server, demo_case):
     page = new_page("planner")
     page.goto(f"/cases/{demo_case['id']}/")
-    page.set_input_files("#upload-form input[name=file]", files=[{"name": "Broken.pdf", "mimeType": "application/pdf", "buffer": sheet_set(1)}])
-    page.get_by_role("button", name="Upload", exact=True).click()
-    expect(page.locator("#upload-status")).to_have_attribute("data-state", "ready", timeout=30_000)
-    version_id = page.get_by_test_id("upload-open").get_attribute("href").strip("/").split("/")[-1]
+    version_id = upload_on_the_page(page, "Broken.pdf", sheet_set(1))
     reason = "Rendering page 1 took longer than 30 s; gave up."
     server.shell(
         "from documents.models import DocumentVersion; "
@@ -238,3 +238,37 @@ def test_a_version_that_failed_says_why(new_page, server, demo_case):
     expect(message).to_contain_text(f"This version could not be processed: {reason}")
     message.get_by_role("link", name="Back to the case").click()
     expect(page).to_have_url(re.compile(rf"/cases/{demo_case['id']}/$"))
+
+
+def test_a_stalled_upload_is_taken_up_again_and_one_that_keeps_stalling_says_why(new_page, server, demo_case):
+    """The planner watches the case page while the sweep on beat (run here by hand) finds the
+    version's processing stalled: it comes ready, live; after too many restarts it fails, live."""
+    page = new_page("planner")
+    page.goto(f"/cases/{demo_case['id']}/")
+    version_id = upload_on_the_page(page, "Stalled.pdf", sheet_set(2))
+    row = page.locator(f".version-row[data-version-id='{version_id}']")
+
+    def stall(restarts):
+        """As a worker lost with its message leaves the version: processing, no sign of life for an hour."""
+        server.shell(
+            "from datetime import timedelta; from django.utils import timezone; "
+            "from documents.models import DocumentVersion; "
+            f"DocumentVersion.objects.filter(pk={version_id}).update(status='processing', pages_done=0, attempt=1, "
+            f"restarts={restarts}, progressed_at=timezone.now() - timedelta(hours=1))"
+        )
+        page.reload()
+        expect(row).to_contain_text("Processing")
+
+    def sweep():
+        output = server.shell("from documents.services.intake import restart_stalled; print(restart_stalled())")
+        return output.strip().splitlines()[-1]
+
+    stall(restarts=0)
+    assert sweep() == f"{{{version_id}: 'restarted'}}"
+    expect(row).to_contain_text("Ready", timeout=30_000)
+    expect(row.get_by_role("link", name="Open")).to_be_visible()
+
+    stall(restarts=3)
+    assert sweep() == f"{{{version_id}: 'failed'}}"
+    expect(row).to_contain_text("Failed")
+    expect(page.locator(f"[data-error-for-version='{version_id}']")).to_contain_text("Processing stopped 4 times before it finished.")

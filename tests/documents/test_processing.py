@@ -1,5 +1,7 @@
 """Processing a version on Celery: every page rendered and read, or the version failed with a reason."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.storage import default_storage
 from django.db import OperationalError
@@ -9,6 +11,7 @@ from documents import pdf
 from documents.models import DocumentVersion, Page
 from documents.services import intake
 from documents.tasks import process_version as process_version_task
+from documents.tasks import restart_stalled_processing as restart_stalled_task
 from tests import factories
 from tests.factories import ARCH_D, CaseFactory, sheet_pdf, upload
 
@@ -85,10 +88,8 @@ def test_a_deleted_version_is_skipped(uploaded):
     assert intake.process_version(version.pk) is None
 
 
-def test_a_rerun_after_a_crash_midway_starts_over_cleanly(uploaded, monkeypatch, media_files):
-    """The worker died after two of three pages: the version is still processing, with two pages.
-    The message comes back (acks_late) and the task runs again from the start."""
-    version = uploaded(sheet_pdf(pages=3))
+def crash_after_two_pages(version, monkeypatch):
+    """A run that died after saving two of three pages, as a killed worker leaves it."""
     add_page = intake._add_page
 
     def die_after_two_pages(version, rendered):
@@ -99,10 +100,17 @@ def test_a_rerun_after_a_crash_midway_starts_over_cleanly(uploaded, monkeypatch,
     monkeypatch.setattr(intake, "_add_page", die_after_two_pages)
     with pytest.raises(SystemExit):
         intake.process_version(version.pk)
+    monkeypatch.setattr(intake, "_add_page", add_page)
+
+
+def test_a_rerun_after_a_crash_midway_starts_over_cleanly(uploaded, monkeypatch, media_files):
+    """The worker died after two of three pages: the version is still processing, with two pages.
+    The message comes back (acks_late) and the task runs again from the start."""
+    version = uploaded(sheet_pdf(pages=3))
+    crash_after_two_pages(version, monkeypatch)
     version.refresh_from_db()
     assert (version.status, version.pages_done, version.pages.count()) == ("processing", 2, 2)
 
-    monkeypatch.setattr(intake, "_add_page", add_page)
     assert intake.process_version(version.pk) == "ready"
 
     version.refresh_from_db()
@@ -221,3 +229,101 @@ def test_a_transient_database_error_is_retried_and_the_version_ends_ready(upload
     version.refresh_from_db()
     assert (version.status, version.error) == ("ready", "")
     assert version.pages.count() == 2
+
+
+# --- stalled processing: the sweep on beat ------------------------------------------------
+
+
+def later(version, seconds=601):
+    """A moment `seconds` after the version last showed a sign of life (the default grace is 600 s)."""
+    version.refresh_from_db()
+    return version.progressed_at + timedelta(seconds=seconds)
+
+
+def test_processing_shows_signs_of_life(uploaded):
+    version = uploaded(sheet_pdf(pages=2))
+    queued_at = version.progressed_at
+
+    intake.process_version(version.pk)
+
+    version.refresh_from_db()
+    assert version.progressed_at > queued_at
+
+
+def test_a_version_whose_message_was_lost_is_queued_again_and_processed(uploaded, after_commit):
+    version = uploaded()  # in a `db` test its task never ran: as if Redis lost the message
+
+    with after_commit():
+        outcomes = intake.restart_stalled(now=later(version))
+
+    assert outcomes == {version.pk: "restarted"}
+    version.refresh_from_db()
+    assert (version.status, version.pages.count(), version.restarts) == ("ready", 3, 0)  # it never started: not counted
+
+
+def test_versions_making_progress_or_finished_are_left_alone(uploaded, after_commit):
+    waiting, finished = uploaded(title="Waiting"), uploaded(title="Finished")
+    intake.process_version(finished.pk)
+
+    with after_commit() as callbacks:
+        assert intake.restart_stalled(now=later(waiting, seconds=599)) == {}
+        assert intake.restart_stalled(now=later(finished, seconds=6000)) == {waiting.pk: "restarted"}
+    assert len(callbacks) == 1
+
+
+def test_a_run_that_died_midway_is_started_again_and_counted(uploaded, monkeypatch, after_commit, media_files):
+    version = uploaded(sheet_pdf(pages=3))
+    crash_after_two_pages(version, monkeypatch)
+
+    with after_commit():
+        assert intake.restart_stalled(now=later(version)) == {version.pk: "restarted"}
+
+    version.refresh_from_db()
+    assert (version.status, version.page_count, version.restarts) == ("ready", 3, 1)
+    assert list(version.pages.values_list("number", flat=True)) == [1, 2, 3]
+    assert set(thumbnails(version)) <= set(media_files())
+
+
+def test_a_sweep_run_twice_queues_a_stalled_version_once(uploaded, after_commit):
+    version = uploaded()
+    now = later(version)
+
+    with after_commit() as callbacks:
+        intake.restart_stalled(now=now)
+        assert intake.restart_stalled(now=now + timedelta(seconds=1)) == {}  # it shows life again: queued
+    assert len(callbacks) == 1
+
+
+def test_a_version_that_keeps_stalling_fails_with_the_reason_and_no_pages(uploaded, monkeypatch, settings, media_files):
+    version = uploaded(sheet_pdf(pages=3))
+    crash_after_two_pages(version, monkeypatch)
+    DocumentVersion.objects.filter(pk=version.pk).update(restarts=settings.PROCESSING_MAX_RESTARTS)
+    run_that_stalled = DocumentVersion.objects.get(pk=version.pk)
+
+    assert intake.restart_stalled(now=later(version)) == {version.pk: "failed"}
+
+    message = "Processing stopped 4 times before it finished. Upload the file again; if it stops again, tell an administrator."
+    assert_failed_cleanly(version, message, media_files)
+    assert not intake._current(run_that_stalled).exists(), "the stalled run, were it alive, may write nothing more"
+
+
+def test_reprocess_starts_the_count_of_restarts_afresh(uploaded, settings):
+    version = uploaded()
+    DocumentVersion.objects.filter(pk=version.pk).update(status="failed", restarts=settings.PROCESSING_MAX_RESTARTS)
+
+    intake.reprocess(version)
+
+    version.refresh_from_db()
+    assert (version.status, version.restarts) == ("processing", 0)
+    assert intake.restart_stalled(now=later(version)) == {version.pk: "restarted"}
+
+
+def test_the_beat_task_sweeps(uploaded, settings, after_commit):
+    version = uploaded()
+    settings.PROCESSING_STALLED_AFTER_S = 0
+
+    with after_commit():
+        restart_stalled_task.apply()
+
+    version.refresh_from_db()
+    assert version.status == "ready"

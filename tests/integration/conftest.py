@@ -13,9 +13,11 @@ rows to change, with a deadline, never for a fixed time.
 
 import os
 import signal
+import socket
 import subprocess
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -208,16 +210,25 @@ def start_worker(worker_env, worker_log):
 @pytest.fixture
 def to_the_worker(broker, worker_media, settings):
     """This process sends its tasks to the worker's broker (not in-process) and shares its media folder."""
-    from civicreview.celery import app
-
     settings.MEDIA_ROOT = worker_media
     settings.REDIS_URL = TEST_REDIS_URL
+    with sending_to(TEST_REDIS_URL, transport_options(broker)) as app:
+        yield app
+
+
+@contextmanager
+def sending_to(broker_url, options):
+    """This process's tasks go to `broker_url`, not in-process, until the block ends."""
+    from civicreview.celery import app
+
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_transport_options")}
-    app.conf.update(task_always_eager=False, broker_url=TEST_REDIS_URL, broker_transport_options=transport_options(broker))
+    app.conf.update(task_always_eager=False, broker_url=broker_url, broker_transport_options=options)
     fresh_connections(app)
-    yield app
-    app.conf.update(saved)
-    fresh_connections(app)
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        fresh_connections(app)
 
 
 def fresh_connections(app):
@@ -232,3 +243,77 @@ def fresh_connections(app):
 def redis_url():
     """TEST_REDIS_URL, for tests that start servers of their own on it."""
     return TEST_REDIS_URL
+
+
+# --- a Redis of the test's own, to stop and start again -----------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A Redis of the test's own (the shared one is not ours to stop), in memory only."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for(self.answers, timeout=20, what="redis-server to start")
+        return self
+
+    def answers(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(20)
+
+
+@pytest.fixture
+def own_redis():
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_worker_and_beat(own_redis, worker_env, tmp_path, broker):
+    """A worker and a beat on the test's own Redis; beat sweeps for stuck workflows and stalled
+    uploads every second, and an upload stalls after 2 s without a sign of life."""
+    env = {**worker_env, "REDIS_URL": own_redis.url, "WORKFLOW_RECONCILE_EVERY_S": "1", "WORKFLOW_RECONCILE_GRACE_S": "1",
+           "WORKFLOW_DUE_DATES_EVERY_S": "3600", "WORKFLOW_DIGEST_EVERY_S": "3600",
+           "PROCESSING_SWEEP_EVERY_S": "1", "PROCESSING_STALLED_AFTER_S": "2"}  # fmt: skip
+    log = tmp_path / "celery.log"
+    running = Worker(env, log).start()
+    with log.open("ab") as out:
+        beat = subprocess.Popen(
+            [str(CELERY), "-A", "tests.integration.worker_app", "beat", "--loglevel=INFO", "--schedule", str(tmp_path / "beat-schedule")],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    yield running
+    os.killpg(beat.pid, signal.SIGTERM)
+    beat.wait(20)
+    running.stop()
+
+
+@pytest.fixture
+def sending_to_own_redis(own_redis, broker, worker_media, settings):
+    """This process sends its tasks to the test's own Redis, giving up soon while it is down."""
+    settings.MEDIA_ROOT = worker_media
+    with sending_to(own_redis.url, {**transport_options(broker), "max_retries": 1}) as app:
+        yield app

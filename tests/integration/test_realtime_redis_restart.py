@@ -8,18 +8,18 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from reviews.models import VersionEvent
-from tests.integration.test_realtime_servers import next_of, open_socket, private_redis, two_servers  # noqa: F401
+from tests.integration.test_realtime_servers import next_of, open_socket, two_servers  # noqa: F401
 from tests.reviews.conftest import cloud, review  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def redis_url(private_redis):  # noqa: F811
-    return private_redis.url
+def redis_url(own_redis):
+    return own_redis.url
 
 
-def test_clients_catch_up_after_redis_restarts(review, two_servers, private_redis):  # noqa: F811
+def test_clients_catch_up_after_redis_restarts(review, two_servers, own_redis):  # noqa: F811
     fire_token = Token.objects.create(user=review.fire_user).key
     building_token = Token.objects.create(user=review.building_user).key
 
@@ -31,10 +31,10 @@ def test_clients_catch_up_after_redis_restarts(review, two_servers, private_redi
         await fire.send(json.dumps({"type": "annotation.create", "ref": "before", "data": cloud()}))
         assert (await next_of(building, "annotation.created"))["seq"] == 1
 
-        private_redis.stop()
+        own_redis.stop()
         await fire.send(json.dumps({"type": "annotation.create", "ref": "during", "data": cloud()}))
         await asyncio.sleep(1)
-        private_redis.restart()
+        own_redis.start()
 
         await next_of(building, "resync", timeout=20)
         await building.send(json.dumps({"type": "resume", "ref": "r", "after_seq": 1}))

@@ -4,12 +4,10 @@ reaches a client of the other, in `seq` order, with nothing lost."""
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,16 +15,10 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import connect
 
+from tests.integration.conftest import ROOT, free_port
 from tests.reviews.conftest import cloud, review  # noqa: F401 - the fixture
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_healthy(url, process, deadline_s=30):
@@ -41,11 +33,6 @@ def wait_until_healthy(url, process, deadline_s=30):
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"{url} not healthy in {deadline_s} s")
-
-
-@pytest.fixture
-def redis_url():
-    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 @pytest.fixture
@@ -144,36 +131,4 @@ def test_a_client_that_reconnects_resumes_from_its_last_seq(review, two_servers)
         await building.close()
 
     asyncio.run(scenario())
-
-
-@pytest.fixture
-def private_redis():
-    """A Redis server of this test's own, to stop and start again."""
-    port = free_port()
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-
-    def start():
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    return process
-            time.sleep(0.05)
-        raise TimeoutError("redis-server did not start")
-
-    class Redis:
-        url = f"redis://127.0.0.1:{port}/0"
-
-        def stop(self):
-            self.process.kill()
-            self.process.wait()
-
-        def restart(self):
-            self.process = start()
-
-    redis = Redis()
-    redis.process = start()
-    yield redis
-    redis.stop()
 

@@ -131,3 +131,19 @@ def test_the_worker_runs_on_the_test_database(worker, worker_env):
 
     assert worker_env["DATABASE_URL"].endswith(f"/{connection.settings_dict['NAME']}")
     assert connection.settings_dict["NAME"].startswith("test_")
+
+
+def test_an_upload_whose_message_redis_lost_is_processed_by_the_sweep(own_redis, own_worker_and_beat, sending_to_own_redis, case, planner):
+    """The upload's message is in Redis, and Redis restarts empty before a worker took it: the
+    version would stay processing for ever. The sweep on beat finds it stalled and queues it again."""
+    own_worker_and_beat.stop()
+    version_id = post(planner, case, sheet_pdf(pages=2))  # its message is in Redis now
+
+    own_redis.stop()
+    own_redis.start()  # empty
+    own_worker_and_beat.start()
+
+    version = finished(version_id, timeout=90)
+    assert_ready_exactly_once(version, 2)
+    assert version.restarts == 0  # it had never started
+    assert "stalled version" in own_worker_and_beat.log()

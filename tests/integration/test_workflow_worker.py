@@ -2,10 +2,6 @@
 routing, and Redis going away and coming back, still end with the workflow routed exactly once
 and no decision lost."""
 
-import os
-import signal
-import socket
-import subprocess
 import threading
 import time
 
@@ -16,8 +12,7 @@ from audit.models import AuditEntry, ChainHead
 from audit.services import verify
 from reviews.models import Notification
 from tests.factories import Demo
-from tests.integration.broker import transport_options
-from tests.integration.conftest import CELERY, ROOT, Worker, fresh_connections, wait_for
+from tests.integration.conftest import wait_for
 from tests.workflows.conftest import Plans
 from workflows.models import StageRun, Task, Workflow
 from workflows.services import engine
@@ -108,80 +103,6 @@ def test_a_worker_killed_in_the_middle_of_routing_routes_exactly_once_when_start
 
 
 # --- Redis going away -----------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class RedisServer:
-    """A Redis of the test's own (the shared one is not ours to stop), in memory only."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_for(self.answers, timeout=20, what="redis-server to start")
-        return self
-
-    def answers(self):
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(20)
-
-
-@pytest.fixture
-def own_redis():
-    server = RedisServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def own_worker_and_beat(own_redis, worker_env, tmp_path, broker):
-    """A worker and a beat on the test's own Redis; beat reconciles every second."""
-    env = {**worker_env, "REDIS_URL": own_redis.url, "WORKFLOW_RECONCILE_EVERY_S": "1", "WORKFLOW_RECONCILE_GRACE_S": "1",
-           "WORKFLOW_DUE_DATES_EVERY_S": "3600", "WORKFLOW_DIGEST_EVERY_S": "3600"}  # fmt: skip
-    log = tmp_path / "celery.log"
-    running = Worker(env, log).start()
-    with log.open("ab") as out:
-        beat = subprocess.Popen(
-            [str(CELERY), "-A", "tests.integration.worker_app", "beat", "--loglevel=INFO", "--schedule", str(tmp_path / "beat-schedule")],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    yield running
-    os.killpg(beat.pid, signal.SIGTERM)
-    beat.wait(20)
-    running.stop()
-
-
-@pytest.fixture
-def sending_to_own_redis(own_redis, broker, settings):
-    from civicreview.celery import app
-
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_transport_options")}
-    options = {**transport_options(broker), "max_retries": 1}
-    app.conf.update(task_always_eager=False, broker_url=own_redis.url, broker_transport_options=options)
-    fresh_connections(app)
-    yield app
-    app.conf.update(saved)
-    fresh_connections(app)
 
 
 def test_redis_going_away_loses_no_decision_and_the_routing_completes(own_redis, own_worker_and_beat, sending_to_own_redis, plans, api_as):
