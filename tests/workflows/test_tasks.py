@@ -6,6 +6,7 @@ import datetime
 from django.utils import timezone
 
 from civicreview.celery import app
+from documents.tasks import restart_stalled_processing
 from workflows import tasks
 from workflows.models import Workflow
 
@@ -15,10 +16,11 @@ def test_routing_tasks_are_acknowledged_late_and_survive_a_lost_worker():
         assert task.acks_late and task.reject_on_worker_lost, task.name
 
 
-def test_beat_runs_the_reconciler_the_due_date_sweep_and_the_digest():
+def test_beat_runs_the_reconciler_the_due_date_sweep_the_digest_and_the_stalled_upload_sweep():
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
 
-    assert scheduled == {tasks.reconcile_workflows.name, tasks.send_due_reminders.name, tasks.send_daily_digests.name}
+    sweeps = (tasks.reconcile_workflows, tasks.send_due_reminders, tasks.send_daily_digests, restart_stalled_processing)
+    assert scheduled == {sweep.name for sweep in sweeps}
     assert all(name in app.tasks for name in scheduled)
     assert all(entry["schedule"] <= 900 for entry in app.conf.beat_schedule.values())  # far below the visibility timeout
 
