@@ -371,15 +371,20 @@ def restart_stalled(*, now=None):
     the other then finds it processed) but is never failed for waiting.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.PROCESSING_STALLED_AFTER_S)
+    stalled = DocumentVersion.objects.filter(
+        status=DocumentVersion.Status.PROCESSING,
+        progressed_at__lt=now - timedelta(seconds=settings.PROCESSING_STALLED_AFTER_S),
+    )
     outcomes = {}
-    with transaction.atomic():
-        stalled = DocumentVersion.objects.select_for_update(skip_locked=True).filter(
-            status=DocumentVersion.Status.PROCESSING, progressed_at__lt=cutoff
-        )
-        for version in stalled:
-            given_up = version.restarts >= settings.PROCESSING_MAX_RESTARTS
-            outcomes[version.pk] = _give_up(version) if given_up else _restart(version, now)
+    for version_id in stalled.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                version = stalled.select_for_update(skip_locked=True).filter(pk=version_id).first()
+                if version is not None:  # not taken up, or locked by a run, since
+                    given_up = version.restarts >= settings.PROCESSING_MAX_RESTARTS
+                    outcomes[version_id] = _give_up(version) if given_up else _restart(version, now)
+        except Exception:
+            log.exception("restarting stalled version %s failed; the next sweep tries again", version_id)
     if outcomes:
         log.warning("the sweep found %d stalled version(s): %s", len(outcomes), outcomes)
     return outcomes

@@ -294,6 +294,23 @@ def test_a_sweep_run_twice_queues_a_stalled_version_once(uploaded, after_commit)
     assert len(callbacks) == 1
 
 
+def test_one_version_that_cannot_be_restarted_does_not_stop_the_others(uploaded, monkeypatch, after_commit):
+    first, second = uploaded(title="First"), uploaded(title="Second")
+    restart = intake._restart
+
+    def broken_for_the_first(version, now):
+        if version.pk == first.pk:
+            raise OperationalError("server closed the connection unexpectedly")
+        return restart(version, now)
+
+    monkeypatch.setattr(intake, "_restart", broken_for_the_first)
+    with after_commit():
+        assert intake.restart_stalled(now=later(second)) == {second.pk: "restarted"}
+
+    assert DocumentVersion.objects.get(pk=second.pk).status == "ready"
+    assert DocumentVersion.objects.get(pk=first.pk).progressed_at == first.progressed_at  # left for the next sweep
+
+
 def test_a_version_that_keeps_stalling_fails_with_the_reason_and_no_pages(uploaded, monkeypatch, settings, media_files):
     version = uploaded(sheet_pdf(pages=3))
     crash_after_two_pages(version, monkeypatch)
