@@ -235,19 +235,21 @@ def command_cost(version_id, changes=200, warm_up=20):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from documents.models import DocumentVersion
     from reviews.services import annotations, events
 
     user = User.objects.get(username="reviewer1")
+    version = DocumentVersion.objects.select_related("document__case").get(pk=version_id)  # a socket holds it
     data = {"page": 1, "kind": "cloud", "geometry": {"points": [[10, 10], [200, 120]]}, "text": "bench"}
     cpu, wall = [], []
     with mock.patch.object(events, "broadcast", lambda *args: None):
         for i in range(warm_up + changes):
             began, began_cpu = time.perf_counter(), time.thread_time()
-            annotations.create_annotation(user, version_id, data, ref=f"cost-{i}")
+            annotations.create_annotation(user, version, data, ref=f"cost-{i}")
             cpu.append(time.thread_time() - began_cpu)
             wall.append(time.perf_counter() - began)
         with CaptureQueriesContext(connection) as captured:  # apart: capturing costs CPU itself
-            annotations.create_annotation(user, version_id, data, ref="cost-counted")
+            annotations.create_annotation(user, version, data, ref="cost-counted")
     connection.close()
     return {
         "queries_per_change": len(captured),

@@ -46,14 +46,14 @@ def may_see_version(user, version_id):
 def visible_version(user, version, *, with_pages=False):
     """The version of that id, if the user may see it; 404 otherwise. Given a version already at
     hand (a websocket holds its own), only asks again whether the user may still see it."""
-    if not isinstance(version, DocumentVersion):
-        versions = DocumentVersion.objects.select_related("document__case")
-        if with_pages:
-            versions = versions.prefetch_related(Prefetch("pages", queryset=Page.objects.defer("text")))
-        version = get_object_or_404(versions, pk=version)
-    if not may_see_version(user, version.pk):
-        raise Http404
-    return version
+    if isinstance(version, DocumentVersion):
+        if not may_see_version(user, version.pk):
+            raise Http404
+        return version
+    versions = visible_versions(user)
+    if with_pages:
+        versions = versions.prefetch_related(Prefetch("pages", queryset=Page.objects.defer("text")))
+    return get_object_or_404(versions, pk=version)
 
 
 def page_sizes(version):

@@ -578,11 +578,11 @@ def test_a_version_without_a_web_copy_serves_the_upload(processed):
 
 
 @pytest_db
-def test_a_range_request_takes_four_queries(processed, django_assert_num_queries):
-    """The session, its user, the version, the permission check: nothing per byte or per file."""
+def test_a_range_request_takes_three_queries(processed, django_assert_num_queries):
+    """The session, its user, the version with the permission check: nothing per byte or per file."""
     version, client = processed
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(f"/api/versions/{version.pk}/file/", HTTP_RANGE="bytes=0-65535").status_code == 206
 
 
