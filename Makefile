@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install bench clean
+.PHONY: run test lint setup install bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -27,9 +27,13 @@ setup: install
 run: setup
 	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
-test: install
+test: install lint
 	node --test tests/js/
 	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: install
 	$(BIN)/python bench/intake.py

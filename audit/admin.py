@@ -5,9 +5,8 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
-from civicreview.admin import ReadOnlyAdminMixin
-
 from audit.models import AuditEntry
+from civicreview.admin import ReadOnlyAdminMixin
 
 
 @admin.register(AuditEntry)
@@ -36,4 +35,6 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 def _pretty(data):
     if data is None:
         return "—"
-    return format_html("<pre style='white-space: pre-wrap; margin: 0'>{}</pre>", json.dumps(data, indent=2, ensure_ascii=False))
+    return format_html(
+        "<pre style='white-space: pre-wrap; margin: 0'>{}</pre>", json.dumps(data, indent=2, ensure_ascii=False)
+    )

@@ -34,13 +34,17 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    seq = models.PositiveBigIntegerField(unique=True, editable=False, help_text="Position in the chain: 1, 2, 3 … without gaps.")
+    seq = models.PositiveBigIntegerField(
+        unique=True, editable=False, help_text="Position in the chain: 1, 2, 3 … without gaps."
+    )
     at = models.DateTimeField(editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
         related_name="+", editable=False,
     )  # fmt: skip
-    actor_name = models.CharField(max_length=150, editable=False, help_text="The user's name at the time; 'system' for the engine.")
+    actor_name = models.CharField(
+        max_length=150, editable=False, help_text="The user's name at the time; 'system' for the engine."
+    )
     action = models.CharField(max_length=64, editable=False, db_index=True)
     case = models.ForeignKey(
         "documents.Case", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
@@ -50,8 +54,12 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=32, blank=True, editable=False)
     object_id = models.CharField(max_length=64, blank=True, editable=False)
     summary = models.CharField(max_length=500, editable=False)
-    before = models.TextField(blank=True, editable=False, help_text="The state before, as canonical JSON ('' when there was none).")
-    after = models.TextField(blank=True, editable=False, help_text="The state after, as canonical JSON ('' when there is none).")
+    before = models.TextField(
+        blank=True, editable=False, help_text="The state before, as canonical JSON ('' when there was none)."
+    )
+    after = models.TextField(
+        blank=True, editable=False, help_text="The state after, as canonical JSON ('' when there is none)."
+    )
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
 

@@ -203,7 +203,10 @@ def record_permission_change(case, *, before, after):
         by_permission = {}
         for codename, group_id in sorted(grants):
             by_permission.setdefault(codename, []).append(str(names.get(group_id, group_id)))
-        return [f"{', '.join(sorted(groups))} {verb} {PERMISSION_WORDS.get(codename, codename)}" for codename, groups in by_permission.items()]
+        return [
+            f"{', '.join(sorted(groups))} {verb} {PERMISSION_WORDS.get(codename, codename)}"
+            for codename, groups in by_permission.items()
+        ]
 
     parts = described(set(after) - set(before), "may now") + described(set(before) - set(after), "may no longer")
     return record(
@@ -264,7 +267,11 @@ def verify(*, chunk_size=2000, max_problems=20):
 
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if entry.seq != expected_seq:
-            problem(f"entries #{expected_seq}–#{entry.seq - 1} are missing" if entry.seq > expected_seq else f"entry #{entry.seq} is out of order")
+            problem(
+                f"entries #{expected_seq}–#{entry.seq - 1} are missing"
+                if entry.seq > expected_seq
+                else f"entry #{entry.seq} is out of order"
+            )
         if entry.prev_hash != previous_hash:
             problem(f"entry #{entry.seq} does not link to the entry before it (its prev_hash is not that entry's hash)")
         if entry_hash(entry) != entry.hash:
@@ -274,7 +281,9 @@ def verify(*, chunk_size=2000, max_problems=20):
     result.last_hash = previous_hash
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq, head.last_hash) != (expected_seq - 1, previous_hash):
-        problem(f"the chain's head names entry #{head.last_seq}, but the last entry is #{expected_seq - 1}: entries were removed from the end")
+        problem(
+            f"the chain's head names entry #{head.last_seq}, but the last entry is #{expected_seq - 1}: entries were removed from the end"
+        )
     if head is None and result.entries:
         problem("the chain's head is missing")
     return result

@@ -49,8 +49,14 @@ PLAN_SET = OUT / "planset-100-raster.pdf"
 SHEETS = 100
 PROJECT, ADDRESS = "Riverside Commons mixed-use building", "1200 Riverside Avenue"
 STEPS = ["raw", "raw+png", "raw+png+text", "sandbox", "pipeline"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 USERNAME, PASSWORD = "bench", "bench-password-1"
 
 sys.path.insert(0, str(BASE_DIR))
@@ -58,12 +64,14 @@ sys.path.insert(0, str(BASE_DIR))
 
 def configure(workdir):
     """Point Django at a throwaway database and media folder; call before django.setup()."""
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "civicreview.settings",
-        "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
-        "MEDIA_ROOT": str(Path(workdir) / "media"),
-        "CELERY_EAGER_IN_BACKGROUND": "0",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "civicreview.settings",
+            "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
+            "MEDIA_ROOT": str(Path(workdir) / "media"),
+            "CELERY_EAGER_IN_BACKGROUND": "0",
+        }
+    )
     os.environ.pop("REDIS_URL", None)
 
 
@@ -166,8 +174,18 @@ def measure(step, workdir, version_id):
     """
     import psutil
 
-    command = [sys.executable, __file__, "--step", step, "--workdir", str(workdir), "--pdf", str(PLAN_SET),
-               "--version", str(version_id)]
+    command = [
+        sys.executable,
+        __file__,
+        "--step",
+        step,
+        "--workdir",
+        str(workdir),
+        "--pdf",
+        str(PLAN_SET),
+        "--version",
+        str(version_id),
+    ]
     child = subprocess.Popen(command, cwd=BASE_DIR, stdout=subprocess.PIPE, text=True)
     peak = {"tree": 0, "children": {}}
     done = threading.Event()
@@ -228,14 +246,16 @@ def stored_version():
     department = Department.objects.create(slug="planning", name="Planning", group=group, color="#1565c0")
     user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
     group.user_set.add(user)
-    case = cases.create_case(user, title=PROJECT, kind=Case.Kind.BUILDING_PERMIT, address=ADDRESS,
-                             lead_department=department)
+    case = cases.create_case(
+        user, title=PROJECT, kind=Case.Kind.BUILDING_PERMIT, address=ADDRESS, lead_department=department
+    )
     process_after_commit, intake._process_after_commit = intake._process_after_commit, lambda version: None
     started = time.perf_counter()
     try:
         with open(PLAN_SET, "rb") as file:
-            upload = UploadedFile(file, name="plan-set.pdf", content_type="application/pdf",
-                                  size=PLAN_SET.stat().st_size)
+            upload = UploadedFile(
+                file, name="plan-set.pdf", content_type="application/pdf", size=PLAN_SET.stat().st_size
+            )
             document = intake.add_document(user, case, title="Plan set", upload=upload)
     finally:
         intake._process_after_commit = process_after_commit
@@ -286,9 +306,19 @@ def start_server(workdir):
 
     port = free_port()
     server = subprocess.Popen(
-        [str(BASE_DIR / ".venv/bin/uvicorn"), "civicreview.asgi:application", "--host", "127.0.0.1", "--port",
-         str(port), "--log-level", "warning"],
-        cwd=BASE_DIR, env=os.environ.copy(), stderr=open(OUT / "server.log", "w"),  # noqa: SIM115
+        [
+            str(BASE_DIR / ".venv/bin/uvicorn"),
+            "civicreview.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=os.environ.copy(),
+        stderr=open(OUT / "server.log", "w"),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -378,11 +408,22 @@ def median(runs, key):
 def machine():
     import pypdfium2
 
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    return {"cpus": os.cpu_count(), "cpu": model, "python": platform.python_version(),
-            "pypdfium2": str(pypdfium2.PYPDFIUM_INFO), "pdfium": str(pypdfium2.PDFIUM_INFO),
-            "platform": platform.platform()}
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "pypdfium2": str(pypdfium2.PYPDFIUM_INFO),
+        "pdfium": str(pypdfium2.PDFIUM_INFO),
+        "platform": platform.platform(),
+    }
 
 
 def main(args):
@@ -394,30 +435,45 @@ def main(args):
     from django.conf import settings
 
     try:
-        report = {"machine": machine(), "plan_set": {"sheets": SHEETS, "bytes": plan_set(args.regenerate)},
-                  "thumbnail_width_px": settings.THUMBNAIL_WIDTH_PX, "repeat": args.repeat,
-                  "load_average_before": os.getloadavg()}
+        report = {
+            "machine": machine(),
+            "plan_set": {"sheets": SHEETS, "bytes": plan_set(args.regenerate)},
+            "thumbnail_width_px": settings.THUMBNAIL_WIDTH_PX,
+            "repeat": args.repeat,
+            "load_average_before": os.getloadavg(),
+        }
         version_id, report["upload_seconds"] = stored_version()
         runs = {step: [] for step in STEPS}
         for repetition in range(args.repeat):
             for step in STEPS:
                 runs[step].append(measure(step, workdir, version_id))
                 last = runs[step][-1]
-                print(f"  run {repetition + 1} {step:13} {last['pages_per_s']:6.1f} pages/s "
-                      f"{last['pages_per_cpu_s']:6.1f} pages/CPU-s", flush=True)
-        report["steps"] = {step: {"pages_per_s": median(r, "pages_per_s"), "seconds": median(r, "seconds"),
-                                  "pages_per_cpu_s": median(r, "pages_per_cpu_s"),
-                                  "cpu_seconds": median(r, "cpu_seconds"),
-                                  "tree_peak_rss_mb": max(x["tree_peak_rss_mb"] for x in r),
-                                  "worker_peak_rss_mb": max(x["worker_peak_rss_mb"] for x in r),
-                                  "sandbox_peak_rss_mb": max(x["sandbox_peak_rss_mb"] for x in r), "runs": r}
-                           for step, r in runs.items()}
+                print(
+                    f"  run {repetition + 1} {step:13} {last['pages_per_s']:6.1f} pages/s "
+                    f"{last['pages_per_cpu_s']:6.1f} pages/CPU-s",
+                    flush=True,
+                )
+        report["steps"] = {
+            step: {
+                "pages_per_s": median(r, "pages_per_s"),
+                "seconds": median(r, "seconds"),
+                "pages_per_cpu_s": median(r, "pages_per_cpu_s"),
+                "cpu_seconds": median(r, "cpu_seconds"),
+                "tree_peak_rss_mb": max(x["tree_peak_rss_mb"] for x in r),
+                "worker_peak_rss_mb": max(x["worker_peak_rss_mb"] for x in r),
+                "sandbox_peak_rss_mb": max(x["sandbox_peak_rss_mb"] for x in r),
+                "runs": r,
+            }
+            for step, r in runs.items()
+        }
         report["ratio"] = report["steps"]["pipeline"]["pages_per_s"] / report["steps"]["raw"]["pages_per_s"]
         report["cpu_ratio"] = report["steps"]["pipeline"]["pages_per_cpu_s"] / report["steps"]["raw"]["pages_per_cpu_s"]
         # On a shared machine the load moves within seconds: the ratio within each round (raw and pipeline
         # measured a few seconds apart) is steadier than the ratio of medians taken across rounds.
-        report["round_ratios"] = [pipeline["pages_per_s"] / raw["pages_per_s"]
-                                  for raw, pipeline in zip(runs["raw"], runs["pipeline"], strict=True)]
+        report["round_ratios"] = [
+            pipeline["pages_per_s"] / raw["pages_per_s"]
+            for raw, pipeline in zip(runs["raw"], runs["pipeline"], strict=True)
+        ]
         report["load_average_after"] = os.getloadavg()
         if not args.skip_browser:
             report["browser"] = browser_figures(workdir, version_id, args.repeat)
@@ -454,8 +510,10 @@ def browser_figures(workdir, version_id, repeat):
     report = {}
     for name in variants:
         runs = results[name]
-        report[name] = {key: median(runs, key) for key in
-                        ("first_sheet_ms", "wall_ms", "file_bytes", "file_requests", "last_file_response_ms")}
+        report[name] = {
+            key: median(runs, key)
+            for key in ("first_sheet_ms", "wall_ms", "file_bytes", "file_requests", "last_file_response_ms")
+        }
         report[name]["runs"] = runs
     report["range_cost"] = {key: median(results["range_cost"], key) for key in ("range_ms", "healthz_ms")}
     report["range_cost"]["runs"] = results["range_cost"]
@@ -464,20 +522,28 @@ def browser_figures(workdir, version_id, repeat):
 
 def print_table(report):
     steps, pipeline = report["steps"], report["steps"]["pipeline"]
-    print(f"\n{report['plan_set']['sheets']}-sheet ARCH D plan set, {report['plan_set']['bytes'] / 1e6:.1f} MB; "
-          f"{report['machine']['cpus']} CPUs, load average {report['load_average_before'][0]:.1f} before, "
-          f"{report['load_average_after'][0]:.1f} after; medians of {report['repeat']} runs\n")
+    print(
+        f"\n{report['plan_set']['sheets']}-sheet ARCH D plan set, {report['plan_set']['bytes'] / 1e6:.1f} MB; "
+        f"{report['machine']['cpus']} CPUs, load average {report['load_average_before'][0]:.1f} before, "
+        f"{report['load_average_after'][0]:.1f} after; medians of {report['repeat']} runs\n"
+    )
     print(f"{'step':14} {'pages/s':>8} {'seconds':>8} {'pages/CPU-s':>12} {'peak RSS MB':>12}")
     for step, result in steps.items():
-        print(f"{step:14} {result['pages_per_s']:8.1f} {result['seconds']:8.2f} {result['pages_per_cpu_s']:12.1f} "
-              f"{result['tree_peak_rss_mb']:12.0f}")
+        print(
+            f"{step:14} {result['pages_per_s']:8.1f} {result['seconds']:8.2f} {result['pages_per_cpu_s']:12.1f} "
+            f"{result['tree_peak_rss_mb']:12.0f}"
+        )
     print(f"\npipeline / raw: {report['ratio']:.2f} in pages/s (aim >= 0.8), {report['cpu_ratio']:.2f} in pages/CPU-s")
-    print(f"pipeline / raw in pages/s within each round: {', '.join(f'{r:.2f}' for r in report['round_ratios'])} "
-          f"(median {statistics.median(report['round_ratios']):.2f})")
-    print(f"pipeline peak RSS, worker + sandbox at one instant: {pipeline['tree_peak_rss_mb']:.0f} MB "
-          f"(worker's own peak {pipeline['worker_peak_rss_mb']:.0f} MB + "
-          f"sandbox's {pipeline['sandbox_peak_rss_mb']:.0f} MB; "
-          f"aim < 500 MB)")
+    print(
+        f"pipeline / raw in pages/s within each round: {', '.join(f'{r:.2f}' for r in report['round_ratios'])} "
+        f"(median {statistics.median(report['round_ratios']):.2f})"
+    )
+    print(
+        f"pipeline peak RSS, worker + sandbox at one instant: {pipeline['tree_peak_rss_mb']:.0f} MB "
+        f"(worker's own peak {pipeline['worker_peak_rss_mb']:.0f} MB + "
+        f"sandbox's {pipeline['sandbox_peak_rss_mb']:.0f} MB; "
+        f"aim < 500 MB)"
+    )
     print(f"upload (inspect + hash + store), before processing: {report['upload_seconds']:.2f} s")
     browser = report.get("browser", {})
     if "error" in browser:
@@ -486,17 +552,23 @@ def print_table(report):
         if name not in browser:
             continue
         result = browser[name]
-        print(f"first sheet visible in Chromium, {name}: {result['first_sheet_ms']:.0f} ms from navigation start "
-              f"({result['file_bytes'] / 1e6:.2f} MB of the PDF in {result['file_requests']:.0f} requests by then; "
-              f"aim < 2000 ms)")
+        print(
+            f"first sheet visible in Chromium, {name}: {result['first_sheet_ms']:.0f} ms from navigation start "
+            f"({result['file_bytes'] / 1e6:.2f} MB of the PDF in {result['file_requests']:.0f} requests by then; "
+            f"aim < 2000 ms)"
+        )
         for run in result["runs"]:
-            print(f"  PDF.js loaded {run['pdfjs_loaded_ms']:.0f} ms, PDF requests {run['first_file_request_ms']:.0f}"
-                  f"-{run['last_file_response_ms']:.0f} ms (median wait {run['median_file_wait_ms']:.0f} ms), "
-                  f"sheet 1 drawn {run['first_sheet_ms']:.0f} ms")
+            print(
+                f"  PDF.js loaded {run['pdfjs_loaded_ms']:.0f} ms, PDF requests {run['first_file_request_ms']:.0f}"
+                f"-{run['last_file_response_ms']:.0f} ms (median wait {run['median_file_wait_ms']:.0f} ms), "
+                f"sheet 1 drawn {run['first_sheet_ms']:.0f} ms"
+            )
     if "range_cost" in browser:
         cost = browser["range_cost"]
-        print(f"one 64 KB range request of the PDF: {cost['range_ms']:.1f} ms (median, one at a time); "
-              f"/healthz {cost['healthz_ms']:.1f} ms")
+        print(
+            f"one 64 KB range request of the PDF: {cost['range_ms']:.1f} ms (median, one at a time); "
+            f"/healthz {cost['healthz_ms']:.1f} ms"
+        )
     print(f"\nwritten to {(OUT / 'intake.json').relative_to(BASE_DIR)}")
 
 

@@ -31,7 +31,9 @@ SENDERS = 10
 WARM_UP_S = 3
 SHEET = (2592.0, 1728.0)
 
-os.environ.update({"DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "civicreview.settings"})
+os.environ.update(
+    {"DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "civicreview.settings"}
+)
 sys.path.insert(0, str(ROOT))
 
 
@@ -92,7 +94,13 @@ class Target:
     """How to reach one server and what its messages look like."""
 
     def __init__(self, name, url, headers_for, command_for, arrived):
-        self.name, self.url, self.headers_for, self.command_for, self.arrived = name, url, headers_for, command_for, arrived
+        self.name, self.url, self.headers_for, self.command_for, self.arrived = (
+            name,
+            url,
+            headers_for,
+            command_for,
+            arrived,
+        )
 
 
 def ours(port, version_id, tokens):
@@ -143,7 +151,9 @@ async def run(target, clients, seconds, rate, server_pid):
     listeners = []
 
     async def open_one(i):
-        ws = await connect(target.url, additional_headers=target.headers_for(i), origin="http://127.0.0.1", max_size=None)
+        ws = await connect(
+            target.url, additional_headers=target.headers_for(i), origin="http://127.0.0.1", max_size=None
+        )
         if target.name == "civicreview":
             while json.loads(await ws.recv())["type"] != "hello":
                 pass
@@ -210,7 +220,18 @@ def main():
             redis.Redis.from_url(REDIS_URL).flushdb()
             port = 18000 + clients + (1 if make == "ours" else 0)
             if make == "ours":
-                command = [sys.executable, "-m", "uvicorn", "civicreview.asgi:application", "--port", str(port), "--log-level", "warning", "--ws-per-message-deflate", "false"]
+                command = [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "civicreview.asgi:application",
+                    "--port",
+                    str(port),
+                    "--log-level",
+                    "warning",
+                    "--ws-per-message-deflate",
+                    "false",
+                ]
                 target = ours(port, version_id, tokens)
             else:
                 command = [sys.executable, "bench/bare_server.py", str(port)]
@@ -265,10 +286,16 @@ def report(results, cost):
         f"\none markup creation in process: {cost['queries_per_change']:.0f} queries,"
         f" {cost['cpu_ms_per_change']:.1f} ms CPU, {cost['wall_ms_per_change']:.1f} ms wall (medians)"
     )
-    print(f"\n{'clients':>7} {'server':<16} {'p50 ms':>8} {'p99 ms':>8} {'delivered':>9} {'events/s':>9} {'KB/conn':>8} {'p99 ×bare':>9}")
+    print(
+        f"\n{'clients':>7} {'server':<16} {'p50 ms':>8} {'p99 ms':>8} {'delivered':>9} {'events/s':>9} {'KB/conn':>8} {'p99 ×bare':>9}"
+    )
     bare_p99 = {r["clients"]: r["p99_ms"] for r in results if r["server"] != "civicreview"}
     for r in results:
-        ratio = r["p99_ms"] / bare_p99[r["clients"]] if r["server"] == "civicreview" and bare_p99.get(r["clients"]) else None
+        ratio = (
+            r["p99_ms"] / bare_p99[r["clients"]]
+            if r["server"] == "civicreview" and bare_p99.get(r["clients"])
+            else None
+        )
         print(
             f"{r['clients']:>7} {r['server']:<16} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['delivered_share']:>9.2%}"
             f" {r['events_per_s']:>9.0f} {r['memory_per_idle_connection_kb']:>8.1f} {ratio and f'{ratio:.2f}' or '':>9}"

@@ -108,7 +108,9 @@ def make_world():
     for slug, name in DEPARTMENTS:
         group = Group.objects.create(name=name)
         department = Department.objects.create(slug=slug, name=name, group=group)
-        reviewer = get_user_model().objects.create_user("planner" if slug == "planning" else slug, password=settings.DEMO_PASSWORD)
+        reviewer = get_user_model().objects.create_user(
+            "planner" if slug == "planning" else slug, password=settings.DEMO_PASSWORD
+        )
         head = get_user_model().objects.create_user(f"{slug}_head", password=settings.DEMO_PASSWORD)
         group.user_set.add(reviewer, head)
         department.heads.add(head)
@@ -128,8 +130,16 @@ def make_versions(users, departments, count, label):
                                  lead_department=departments["planning"])  # fmt: skip
         document = Document.objects.create(case=case, title="Plan set")
         versions.append(
-            DocumentVersion.objects.create(document=document, number=1, file="versions/bench.pdf", sha256=f"{index:064d}",
-                                           size=1, page_count=12, status="ready", uploaded_by=users["planner"])  # fmt: skip
+            DocumentVersion.objects.create(
+                document=document,
+                number=1,
+                file="versions/bench.pdf",
+                sha256=f"{index:064d}",
+                size=1,
+                page_count=12,
+                status="ready",
+                uploaded_by=users["planner"],
+            )  # fmt: skip
         )
     return versions
 
@@ -198,7 +208,10 @@ def measure_latency(users, departments, count):
         end_to_end.append(wait_until(routed.exists, timeout=60, interval=0.001) - started)
         opened = StageRun.objects.get(workflow=workflow, number=2).opened_at
         internal.append((opened - Task.objects.get(pk=task.pk).decided_at).total_seconds())
-    return {"decision_to_next_stage_visible_ms": summary_ms(end_to_end), "decided_at_to_stage_opened_at_ms": summary_ms(internal)}
+    return {
+        "decision_to_next_stage_visible_ms": summary_ms(end_to_end),
+        "decided_at_to_stage_opened_at_ms": summary_ms(internal),
+    }
 
 
 def measure_throughput(users, departments, count):
@@ -211,13 +224,17 @@ def measure_throughput(users, departments, count):
     started = time.perf_counter()
     submit_s = in_threads(versions, lambda v: engine.submit(users["planner"], v.pk, departments=["fire", "building"]))
     ids = list(Workflow.objects.filter(version__in=versions).values_list("pk", flat=True))
-    reviews = list(Task.objects.filter(workflow_id__in=ids, kind="review").order_by("?").values_list("pk", "department__slug"))
+    reviews = list(
+        Task.objects.filter(workflow_id__in=ids, kind="review").order_by("?").values_list("pk", "department__slug")
+    )
 
     first_decision = time.perf_counter()
     decide_s = in_threads(reviews, lambda task: engine.decide(users[task[1]], task[0], "approved"))
     all_routed = wait_until(lambda: Workflow.objects.filter(pk__in=ids, stage=2).count() == len(ids))
     delays = []
-    for workflow_id, opened in StageRun.objects.filter(workflow_id__in=ids, number=2).values_list("workflow_id", "opened_at"):
+    for workflow_id, opened in StageRun.objects.filter(workflow_id__in=ids, number=2).values_list(
+        "workflow_id", "opened_at"
+    ):
         last = Task.objects.filter(workflow_id=workflow_id, stage__number=1).aggregate(last=Max("decided_at"))["last"]
         delays.append((opened - last).total_seconds())
 
@@ -255,7 +272,12 @@ def bulk_in_review(users, departments, count):
               status="in_review") for index in range(count)], batch_size=2000)  # fmt: skip
     taking_part = Case.departments.through
     taking_part.objects.bulk_create(
-        [taking_part(case=case, department=departments[slug]) for case in cases for slug in ("planning", "fire", "building")], batch_size=6000
+        [
+            taking_part(case=case, department=departments[slug])
+            for case in cases
+            for slug in ("planning", "fire", "building")
+        ],
+        batch_size=6000,
     )  # as submission leaves them (their object permissions are not needed to route)
     documents = Document.objects.bulk_create([Document(case=case, title="Plan set") for case in cases], batch_size=2000)
     versions = DocumentVersion.objects.bulk_create(
@@ -265,7 +287,9 @@ def bulk_in_review(users, departments, count):
     workflows = Workflow.objects.bulk_create(
         [Workflow(version=version, case=case, template=template, plan=plan, submitted_by=planner, submitted_at=now)
          for version, case in zip(versions, cases, strict=True)], batch_size=2000)  # fmt: skip
-    runs = StageRun.objects.bulk_create([StageRun(workflow=w, number=1, name="Department reviews", opened_at=now) for w in workflows], batch_size=2000)
+    runs = StageRun.objects.bulk_create(
+        [StageRun(workflow=w, number=1, name="Department reviews", opened_at=now) for w in workflows], batch_size=2000
+    )
     later = now + timezone.timedelta(days=14)
     Task.objects.bulk_create(
         [Task(workflow=run.workflow, stage=run, department=departments[slug], kind="review", created_at=now, due_at=later)
@@ -294,7 +318,9 @@ def measure_reconciler(users, departments, count, stuck=200, repeat=5):
         sweeps.append(time.perf_counter() - started)
     assert found == [], found
     lost = ids[:stuck]
-    Task.objects.filter(workflow_id__in=lost).update(status="done", decision="approved", decided_at=timezone.now(), decided_by=users["fire"])
+    Task.objects.filter(workflow_id__in=lost).update(
+        status="done", decision="approved", decided_at=timezone.now(), decided_by=users["fire"]
+    )
     started, cpu = time.perf_counter(), time.process_time()
     routed = engine.reconcile(now=later)
     reconcile_s, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -302,7 +328,10 @@ def measure_reconciler(users, departments, count, stuck=200, repeat=5):
     return {
         "workflows_in_review": in_review,
         "bulk_write_s": round(written, 1),
-        "sweep_nothing_stuck_ms": {"median": round(statistics.median(sweeps) * 1000, 1), "min": round(min(sweeps) * 1000, 1)},
+        "sweep_nothing_stuck_ms": {
+            "median": round(statistics.median(sweeps) * 1000, 1),
+            "min": round(min(sweeps) * 1000, 1),
+        },
         "stuck": stuck,
         "sweep_routing_stuck_s": round(reconcile_s, 2),
         "per_stuck_workflow_ms": round(reconcile_s / stuck * 1000, 1),
@@ -330,7 +359,11 @@ def measure_audit(users, per_thread=400):
         results[f"bare_transactions_per_s_{threads}_threads"] = round(len(items) / in_threads(items, bare, threads), 1)
     for threads in (1, 8):
         items = list(range(per_thread * threads))
-        seconds = in_threads(items, lambda n: audit.record("bench.append", actor=users["fire"], summary=f"append {n}", after={"n": n}), threads)
+        seconds = in_threads(
+            items,
+            lambda n: audit.record("bench.append", actor=users["fire"], summary=f"append {n}", after={"n": n}),
+            threads,
+        )
         results[f"appends_per_s_{threads}_threads"] = round(len(items) / seconds, 1)
     started = time.perf_counter()
     verified = audit.verify()
@@ -369,7 +402,11 @@ def main():
     worker = start_worker(args.concurrency, OUT / "workflow-worker.log")
     try:
         figures = {
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_before": [round(x, 1) for x in load_before]},
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "load_before": [round(x, 1) for x in load_before],
+            },
             "worker_concurrency": args.concurrency,
             "latency": measure_latency(users, departments, args.latency),
             "throughput": measure_throughput(users, departments, args.workflows),

@@ -193,7 +193,7 @@ class Page(models.Model):
     thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
     text = models.TextField(blank=True)
     scale_ratio = models.FloatField(
-        null=True, blank=True, help_text="Drawing scale: real length per paper length (48 for 1/4\" = 1'-0\")."
+        null=True, blank=True, help_text='Drawing scale: real length per paper length (48 for 1/4" = 1\'-0").'
     )
     scale_label = models.CharField(max_length=40, blank=True)
     scale_unit = models.CharField(max_length=4, blank=True, choices=[("ft", "feet"), ("m", "metres")])
@@ -214,4 +214,8 @@ class Page(models.Model):
     @scale.setter
     def scale(self, value):
         value = value or {}
-        self.scale_ratio, self.scale_label, self.scale_unit = value.get("ratio"), value.get("label", ""), value.get("unit", "")
+        self.scale_ratio, self.scale_label, self.scale_unit = (
+            value.get("ratio"),
+            value.get("label", ""),
+            value.get("unit", ""),
+        )

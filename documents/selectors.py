@@ -18,7 +18,9 @@ def visible_cases(user):
 def case_detail(user, case_id):
     versions = DocumentVersion.objects.select_related("uploaded_by").order_by("number")
     documents = Document.objects.prefetch_related(Prefetch("versions", queryset=versions))
-    return get_object_or_404(visible_cases(user).prefetch_related(Prefetch("documents", queryset=documents)), pk=case_id)
+    return get_object_or_404(
+        visible_cases(user).prefetch_related(Prefetch("documents", queryset=documents)), pk=case_id
+    )
 
 
 def visible_document(user, document_id):
@@ -74,4 +76,6 @@ def _read_page_sizes(version_id):
 
 
 def visible_page(user, version_id, number):
-    return get_object_or_404(Page.objects.filter(version__in=visible_versions(user)), version_id=version_id, number=number)
+    return get_object_or_404(
+        Page.objects.filter(version__in=visible_versions(user)), version_id=version_id, number=number
+    )

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from civicreview.admin import ReadOnlyAdminMixin
-
 from reviews.models import Annotation, Comment, Notification, VersionEvent
 
 

@@ -85,7 +85,9 @@ def check_style(style):
             if not (is_number(value) and low <= value <= high):
                 raise invalid("style", f"{key} must be a number from {low:g} to {high:g}.")
         else:
-            raise invalid("style", f"Unknown style {key!r}; use {', '.join(sorted(STYLE_COLORS | set(STYLE_NUMBERS)))}.")
+            raise invalid(
+                "style", f"Unknown style {key!r}; use {', '.join(sorted(STYLE_COLORS | set(STYLE_NUMBERS)))}."
+            )
     return style
 
 
@@ -108,9 +110,13 @@ def check_changes(changes):
         raise invalid("data", "Send the fields to change.")
     unknown = set(changes) - EDITABLE
     if unknown:
-        raise invalid(sorted(unknown)[0], f"{sorted(unknown)[0]!r} cannot be changed; editable: {', '.join(sorted(EDITABLE))}.")
+        raise invalid(
+            sorted(unknown)[0], f"{sorted(unknown)[0]!r} cannot be changed; editable: {', '.join(sorted(EDITABLE))}."
+        )
     return changes
 
 
 def is_number(value):
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    )

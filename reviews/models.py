@@ -91,7 +91,13 @@ class VersionEvent(models.Model):
         return f"{self.version_id}#{self.seq} {self.type}"
 
     def message(self):
-        return {"type": self.type, "seq": self.seq, "ref": self.ref or None, "user": self.user.username, "data": self.data}
+        return {
+            "type": self.type,
+            "seq": self.seq,
+            "ref": self.ref or None,
+            "user": self.user.username,
+            "data": self.data,
+        }
 
 
 class Presence(models.Model):

@@ -273,7 +273,9 @@ def page_tree_bomb_pdf(depth=4, fan=10):
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     for level in range(depth):
         kids = " ".join([f"{3 + level} 0 R"] * fan)
-        objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {fan ** (depth - level)} /MediaBox [0 0 612 792] >>".encode())
+        objects.append(
+            f"<< /Type /Pages /Kids [{kids}] /Count {fan ** (depth - level)} /MediaBox [0 0 612 792] >>".encode()
+        )
     objects.append(f"<< /Type /Page /Parent {depth + 1} 0 R >>".encode())
     return raw_pdf(objects)
 
@@ -291,7 +293,10 @@ def form_bomb_pdf(levels=7, fan=10):
         if level == levels - 1:
             body, resources = b"0 0 1 1 re f", b""
         else:
-            body, resources = b" ".join([b"/F Do"] * fan), f"/Resources << /XObject << /F {number + 1} 0 R >> >>".encode()
+            body, resources = (
+                b" ".join([b"/F Do"] * fan),
+                f"/Resources << /XObject << /F {number + 1} 0 R >> >>".encode(),
+            )
         objects.append(stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] " + resources, body))
     return raw_pdf(objects)
 

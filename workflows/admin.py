@@ -65,7 +65,17 @@ class TaskInline(ReadOnly, admin.TabularInline):
 
 @admin.register(Workflow)
 class WorkflowAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["id", "case", "version", "template", "status", "stage", "submitted_by", "submitted_at", "finished_at"]
+    list_display = [
+        "id",
+        "case",
+        "version",
+        "template",
+        "status",
+        "stage",
+        "submitted_by",
+        "submitted_at",
+        "finished_at",
+    ]
     list_filter = ["status", "template"]
     search_fields = ["case__number", "case__title"]
     list_select_related = ["case", "version__document", "template", "submitted_by"]

@@ -117,8 +117,12 @@ class Workflow(models.Model):
         help_text='The template as resolved at submission: [{"number", "name", "steps": [{"kind", "department", "due_business_days"}]}].'
     )
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.IN_PROGRESS)
-    stage = models.PositiveSmallIntegerField(default=1, help_text="The stage reached (the current one while in review).")
-    conditions = models.JSONField(default=list, blank=True, help_text='[{"department", "text"}] from approvals with conditions.')
+    stage = models.PositiveSmallIntegerField(
+        default=1, help_text="The stage reached (the current one while in review)."
+    )
+    conditions = models.JSONField(
+        default=list, blank=True, help_text='[{"department", "text"}] from approvals with conditions.'
+    )
     corrections_letter = models.FileField(upload_to="letters/", max_length=200, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
@@ -152,7 +156,9 @@ class StageRun(models.Model):
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=100)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    outcome = models.CharField(max_length=32, blank=True, help_text="What closing it led to: the next stage, or the workflow's end.")
+    outcome = models.CharField(
+        max_length=32, blank=True, help_text="What closing it led to: the next stage, or the workflow's end."
+    )
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -187,11 +193,15 @@ class Task(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     decision = models.CharField(max_length=32, choices=Decision.choices, blank=True)
     comment = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     due_at = models.DateTimeField()
-    remind_at = models.DateTimeField(null=True, blank=True, help_text="When the reminder goes out; none for short tasks.")
+    remind_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reminder goes out; none for short tasks."
+    )
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(auto_now=True)

@@ -106,7 +106,9 @@ def dashboard(user, *, now=None):
     boards = []
     for department in headed_departments(user).order_by("name"):
         pending = list(
-            Task.objects.filter(department=department, status=Task.Status.PENDING, workflow__status=Workflow.Status.IN_PROGRESS)
+            Task.objects.filter(
+                department=department, status=Task.Status.PENDING, workflow__status=Workflow.Status.IN_PROGRESS
+            )
             .select_related(*LISTING_RELATED)
             .order_by("due_at", "pk")
         )

@@ -40,7 +40,12 @@ def dashboard(request):
     return render(
         request,
         "workflows/dashboard.html",
-        {"boards": boards, "now": now, "decidable": selectors.decidable_ids(request.user, shown), "stamp": stamps.user_stamp(request.user)},
+        {
+            "boards": boards,
+            "now": now,
+            "decidable": selectors.decidable_ids(request.user, shown),
+            "stamp": stamps.user_stamp(request.user),
+        },
     )
 
 

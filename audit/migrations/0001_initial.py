@@ -6,46 +6,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0001_initial'),
+        ("documents", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_seq', models.PositiveBigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("last_seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000", max_length=64
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(editable=False, help_text='Position in the chain: 1, 2, 3 … without gaps.', unique=True)),
-                ('at', models.DateTimeField(editable=False)),
-                ('actor_name', models.CharField(editable=False, help_text="The user's name at the time; 'system' for the engine.", max_length=150)),
-                ('action', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('case_number', models.CharField(blank=True, editable=False, max_length=32)),
-                ('object_type', models.CharField(blank=True, editable=False, max_length=32)),
-                ('object_id', models.CharField(blank=True, editable=False, max_length=64)),
-                ('summary', models.CharField(editable=False, max_length=500)),
-                ('before', models.TextField(blank=True, editable=False, help_text="The state before, as canonical JSON ('' when there was none).")),
-                ('after', models.TextField(blank=True, editable=False, help_text="The state after, as canonical JSON ('' when there is none).")),
-                ('prev_hash', models.CharField(editable=False, max_length=64)),
-                ('hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "seq",
+                    models.PositiveBigIntegerField(
+                        editable=False, help_text="Position in the chain: 1, 2, 3 … without gaps.", unique=True
+                    ),
+                ),
+                ("at", models.DateTimeField(editable=False)),
+                (
+                    "actor_name",
+                    models.CharField(
+                        editable=False,
+                        help_text="The user's name at the time; 'system' for the engine.",
+                        max_length=150,
+                    ),
+                ),
+                ("action", models.CharField(db_index=True, editable=False, max_length=64)),
+                ("case_number", models.CharField(blank=True, editable=False, max_length=32)),
+                ("object_type", models.CharField(blank=True, editable=False, max_length=32)),
+                ("object_id", models.CharField(blank=True, editable=False, max_length=64)),
+                ("summary", models.CharField(editable=False, max_length=500)),
+                (
+                    "before",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="The state before, as canonical JSON ('' when there was none).",
+                    ),
+                ),
+                (
+                    "after",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="The state after, as canonical JSON ('' when there is none).",
+                    ),
+                ),
+                ("prev_hash", models.CharField(editable=False, max_length=64)),
+                ("hash", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['case', 'seq'], name='audit_case_seq'), models.Index(fields=['object_type', 'object_id', 'seq'], name='audit_object_seq')],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(fields=["case", "seq"], name="audit_case_seq"),
+                    models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_seq"),
+                ],
             },
         ),
     ]

@@ -5,7 +5,7 @@ from documents.models import Case, Department, Document, DocumentVersion, Page
 
 
 class ScaleSerializer(serializers.Serializer):
-    ratio = serializers.FloatField(help_text="Real length per paper length: 48 for 1/4\" = 1'-0\".")
+    ratio = serializers.FloatField(help_text='Real length per paper length: 48 for 1/4" = 1\'-0".')
     label = serializers.CharField()
     unit = serializers.ChoiceField(choices=["ft", "m"])
 
@@ -53,9 +53,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    lead_department = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Department.objects.all(), required=False
-    )
+    lead_department = serializers.SlugRelatedField(slug_field="slug", queryset=Department.objects.all(), required=False)
     departments = serializers.SlugRelatedField(
         slug_field="slug", queryset=Department.objects.all(), many=True, required=False
     )

@@ -104,7 +104,9 @@ class VersionFile(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("original", OpenApiTypes.BOOL, description="The uploaded file itself, not the copy for the viewer.")
+            OpenApiParameter(
+                "original", OpenApiTypes.BOOL, description="The uploaded file itself, not the copy for the viewer."
+            )
         ],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )

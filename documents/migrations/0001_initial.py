@@ -7,148 +7,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseNumberSequence',
+            name="CaseNumberSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=8)),
-                ('year', models.PositiveIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("prefix", models.CharField(max_length=8)),
+                ("year", models.PositiveIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('prefix', 'year'), name='unique_case_number_sequence')],
+                "constraints": [models.UniqueConstraint(fields=("prefix", "year"), name="unique_case_number_sequence")],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('color', models.CharField(default='#1565c0', help_text='Markup colour, as #rrggbb.', max_length=7)),
-                ('group', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='department', to='auth.group')),
-                ('heads', models.ManyToManyField(blank=True, related_name='headed_departments', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("color", models.CharField(default="#1565c0", help_text="Markup colour, as #rrggbb.", max_length=7)),
+                (
+                    "group",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="department", to="auth.group"
+                    ),
+                ),
+                (
+                    "heads",
+                    models.ManyToManyField(blank=True, related_name="headed_departments", to=settings.AUTH_USER_MODEL),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=32, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('building_permit', 'Building permit'), ('site_plan', 'Site plan review'), ('subdivision', 'Subdivision'), ('conditional_use', 'Conditional use permit'), ('variance', 'Variance'), ('grading_permit', 'Grading permit'), ('fire_permit', 'Fire protection permit')], max_length=32)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('parcel_id', models.CharField(blank=True, max_length=64, verbose_name='parcel id')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_review', 'In review'), ('approved', 'Approved'), ('corrections_required', 'Corrections required'), ('rejected', 'Rejected'), ('closed', 'Closed')], default='open', max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('departments', models.ManyToManyField(blank=True, help_text='Departments taking part in the review.', related_name='cases', to='documents.department')),
-                ('lead_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_cases', to='documents.department')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(editable=False, max_length=32, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("building_permit", "Building permit"),
+                            ("site_plan", "Site plan review"),
+                            ("subdivision", "Subdivision"),
+                            ("conditional_use", "Conditional use permit"),
+                            ("variance", "Variance"),
+                            ("grading_permit", "Grading permit"),
+                            ("fire_permit", "Fire protection permit"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("parcel_id", models.CharField(blank=True, max_length=64, verbose_name="parcel id")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_review", "In review"),
+                            ("approved", "Approved"),
+                            ("corrections_required", "Corrections required"),
+                            ("rejected", "Rejected"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=32,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Departments taking part in the review.",
+                        related_name="cases",
+                        to="documents.department",
+                    ),
+                ),
+                (
+                    "lead_department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="led_cases", to="documents.department"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'permissions': [('upload_case', 'Can upload documents to the case')],
+                "ordering": ["-created_at"],
+                "permissions": [("upload_case", "Can upload documents to the case")],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('plan_set', 'Plan set'), ('report', 'Report'), ('form', 'Form')], default='plan_set', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='documents.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("plan_set", "Plan set"), ("report", "Report"), ("form", "Form")],
+                        default="plan_set",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="documents", to="documents.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentVersion',
+            name="DocumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('file', models.FileField(max_length=200, upload_to=documents.models.version_upload_to)),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('size', models.PositiveBigIntegerField(help_text='Bytes.')),
-                ('page_count', models.PositiveIntegerField(default=0)),
-                ('pages_done', models.PositiveIntegerField(default=0, help_text='Pages processed so far.')),
-                ('status', models.CharField(choices=[('processing', 'Processing'), ('ready', 'Ready'), ('failed', 'Failed')], default='processing', max_length=16)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='documents.document')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("file", models.FileField(max_length=200, upload_to=documents.models.version_upload_to)),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("size", models.PositiveBigIntegerField(help_text="Bytes.")),
+                ("page_count", models.PositiveIntegerField(default=0)),
+                ("pages_done", models.PositiveIntegerField(default=0, help_text="Pages processed so far.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("processing", "Processing"), ("ready", "Ready"), ("failed", "Failed")],
+                        default="processing",
+                        max_length=16,
+                    ),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="documents.document"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['document', 'number'],
+                "ordering": ["document", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Page',
+            name="Page",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('width', models.FloatField(help_text='Points, as displayed (rotation applied).')),
-                ('height', models.FloatField(help_text='Points, as displayed (rotation applied).')),
-                ('rotation', models.PositiveSmallIntegerField(default=0)),
-                ('label', models.CharField(blank=True, help_text='Sheet number, such as A-101.', max_length=32)),
-                ('thumbnail', models.FileField(blank=True, max_length=200, upload_to=documents.models.thumbnail_upload_to)),
-                ('text', models.TextField(blank=True)),
-                ('scale_ratio', models.FloatField(blank=True, help_text='Drawing scale: real length per paper length (48 for 1/4" = 1\'-0").', null=True)),
-                ('scale_label', models.CharField(blank=True, max_length=40)),
-                ('scale_unit', models.CharField(blank=True, choices=[('ft', 'feet'), ('m', 'metres')], max_length=4)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pages', to='documents.documentversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("width", models.FloatField(help_text="Points, as displayed (rotation applied).")),
+                ("height", models.FloatField(help_text="Points, as displayed (rotation applied).")),
+                ("rotation", models.PositiveSmallIntegerField(default=0)),
+                ("label", models.CharField(blank=True, help_text="Sheet number, such as A-101.", max_length=32)),
+                (
+                    "thumbnail",
+                    models.FileField(blank=True, max_length=200, upload_to=documents.models.thumbnail_upload_to),
+                ),
+                ("text", models.TextField(blank=True)),
+                (
+                    "scale_ratio",
+                    models.FloatField(
+                        blank=True,
+                        help_text='Drawing scale: real length per paper length (48 for 1/4" = 1\'-0").',
+                        null=True,
+                    ),
+                ),
+                ("scale_label", models.CharField(blank=True, max_length=40)),
+                ("scale_unit", models.CharField(blank=True, choices=[("ft", "feet"), ("m", "metres")], max_length=4)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pages",
+                        to="documents.documentversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'number'],
+                "ordering": ["version", "number"],
             },
         ),
         migrations.CreateModel(
-            name='CaseGroupObjectPermission',
+            name="CaseGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='documents.case')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="documents.case")),
+                ("group", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
             ],
             options={
-                'abstract': False,
-                'unique_together': {('group', 'permission', 'content_object')},
+                "abstract": False,
+                "unique_together": {("group", "permission", "content_object")},
             },
         ),
         migrations.CreateModel(
-            name='CaseUserObjectPermission',
+            name="CaseUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='documents.case')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="documents.case")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
+                ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'abstract': False,
-                'unique_together': {('user', 'permission', 'content_object')},
+                "abstract": False,
+                "unique_together": {("user", "permission", "content_object")},
             },
         ),
         migrations.AddConstraint(
-            model_name='documentversion',
-            constraint=models.UniqueConstraint(fields=('document', 'number'), name='unique_version_number'),
+            model_name="documentversion",
+            constraint=models.UniqueConstraint(fields=("document", "number"), name="unique_version_number"),
         ),
         migrations.AddConstraint(
-            model_name='page',
-            constraint=models.UniqueConstraint(fields=('version', 'number'), name='unique_page_number'),
+            model_name="page",
+            constraint=models.UniqueConstraint(fields=("version", "number"), name="unique_page_number"),
         ),
     ]

@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
+        ("documents", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documentversion',
-            name='web_file',
-            field=models.FileField(blank=True, help_text='The same PDF rewritten at intake for the viewer (see documents.pdf.sandbox.web); empty when it could not be made, and the viewer gets the upload itself.', max_length=200, upload_to=documents.models.web_copy_upload_to),
+            model_name="documentversion",
+            name="web_file",
+            field=models.FileField(
+                blank=True,
+                help_text="The same PDF rewritten at intake for the viewer (see documents.pdf.sandbox.web); empty when it could not be made, and the viewer gets the upload itself.",
+                max_length=200,
+                upload_to=documents.models.web_copy_upload_to,
+            ),
         ),
     ]

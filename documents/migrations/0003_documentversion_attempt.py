@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0002_version_web_file'),
+        ("documents", "0002_version_web_file"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documentversion',
-            name='attempt',
-            field=models.PositiveIntegerField(default=0, help_text='Processing runs started; only the latest may write.'),
+            model_name="documentversion",
+            name="attempt",
+            field=models.PositiveIntegerField(
+                default=0, help_text="Processing runs started; only the latest may write."
+            ),
         ),
     ]

@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_documentversion_attempt'),
+        ("documents", "0003_documentversion_attempt"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documentversion',
-            name='progressed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, help_text='Last sign of life of its processing: queued, started, or pages saved.'),
+            model_name="documentversion",
+            name="progressed_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now,
+                help_text="Last sign of life of its processing: queued, started, or pages saved.",
+            ),
         ),
         migrations.AddField(
-            model_name='documentversion',
-            name='restarts',
-            field=models.PositiveSmallIntegerField(default=0, help_text='Times the sweep found its processing stalled after it had started, and started it again.'),
+            model_name="documentversion",
+            name="restarts",
+            field=models.PositiveSmallIntegerField(
+                default=0,
+                help_text="Times the sweep found its processing stalled after it had started, and started it again.",
+            ),
         ),
     ]

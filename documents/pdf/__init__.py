@@ -203,7 +203,9 @@ class _Sandbox:
                 yield line
         if self.process.wait(timeout) != 0:
             self.stderr.seek(0)
-            raise PdfError(_crash_message(self.stderr.read().decode(errors="replace"), self.process.returncode, doing, page))
+            raise PdfError(
+                _crash_message(self.stderr.read().decode(errors="replace"), self.process.returncode, doing, page)
+            )
 
     def close(self):
         if self.process.poll() is None:
@@ -217,7 +219,9 @@ def _crash_message(stderr, returncode, doing, page):
     from django.conf import settings
 
     if "MemoryError" in stderr or "memory" in stderr.lower() or returncode in (-6, -9):
-        return f"{doing.capitalize()} page {page} needed more than {settings.PDF_SANDBOX_MEMORY_MB} MB of memory; gave up."
+        return (
+            f"{doing.capitalize()} page {page} needed more than {settings.PDF_SANDBOX_MEMORY_MB} MB of memory; gave up."
+        )
     if "PdfiumError" in stderr:
         return f"Page {page} is damaged and cannot be read."
     return f"{doing.capitalize()} page {page} failed: the PDF is damaged or uses features we cannot read."

@@ -36,7 +36,7 @@ def scale_at(text):
     if match := ARCHITECTURAL.match(text):
         inches = sum(Fraction(part) for part in match["inches"].split())
         if inches > 0:
-            return {"ratio": float(12 / inches), "label": f"{_inches(inches)}\" = 1'-0\"", "unit": "ft"}
+            return {"ratio": float(12 / inches), "label": f'{_inches(inches)}" = 1\'-0"', "unit": "ft"}
     if match := ENGINEERING.match(text):
         feet = float(match["feet"])
         if feet > 0:

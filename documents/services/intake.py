@@ -98,9 +98,7 @@ def check_pages(sizes):
     if not sizes:
         raise ValidationError({"file": ["The PDF has no pages."]})
     if len(sizes) > settings.MAX_PAGES:
-        raise ValidationError(
-            {"file": [f"The PDF has {len(sizes)} pages; at most {settings.MAX_PAGES} are accepted."]}
-        )
+        raise ValidationError({"file": [f"The PDF has {len(sizes)} pages; at most {settings.MAX_PAGES} are accepted."]})
     for number, (width, height) in enumerate(sizes, start=1):
         if max(width, height) > MAX_PAGE_SIDE_PT or min(width, height) < MIN_PAGE_SIDE_PT:
             raise ValidationError(
@@ -193,7 +191,9 @@ def process_version(version_id):
         raise
     except Exception:
         log.exception("processing version %s failed", version_id)
-        _fail(version, "Processing failed unexpectedly. Upload the file again; if it fails again, tell an administrator.")
+        _fail(
+            version, "Processing failed unexpectedly. Upload the file again; if it fails again, tell an administrator."
+        )
         raise
     _current(version).update(
         status=DocumentVersion.Status.READY,
@@ -214,7 +214,9 @@ def _claim(version_id):
     """Start a run of a processing version: later runs supersede earlier ones."""
     with transaction.atomic():
         version = (
-            DocumentVersion.objects.select_for_update().filter(pk=version_id, status=DocumentVersion.Status.PROCESSING).first()
+            DocumentVersion.objects.select_for_update()
+            .filter(pk=version_id, status=DocumentVersion.Status.PROCESSING)
+            .first()
         )
         if version is not None:
             version.attempt += 1

@@ -58,9 +58,7 @@ class AnnotationDetail(APIView):
         event = annotations.update_annotation(request.user, pk, revision, changes, ref=request.data.get("ref", ""))
         return Response(event.data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("revision", int, description="Or in the body.")], responses={204: None}
-    )
+    @extend_schema(parameters=[OpenApiParameter("revision", int, description="Or in the body.")], responses={204: None})
     def delete(self, request, pk):
         revision = _int(request.data.get("revision", request.query_params.get("revision")), "revision")
         annotations.delete_annotation(request.user, pk, revision, ref=request.data.get("ref", ""))

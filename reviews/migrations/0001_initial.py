@@ -6,109 +6,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0001_initial'),
+        ("documents", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Annotation',
+            name="Annotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('page', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('pin', 'Pin'), ('rectangle', 'Rectangle'), ('ellipse', 'Ellipse'), ('cloud', 'Cloud'), ('text', 'Text'), ('highlight', 'Highlight'), ('arrow', 'Arrow'), ('line', 'Line'), ('measure_length', 'Measure Length'), ('callout', 'Callout'), ('polyline', 'Polyline'), ('polygon', 'Polygon'), ('freehand', 'Freehand'), ('measure_area', 'Measure Area'), ('stamp', 'Stamp')], max_length=16)),
-                ('geometry', models.JSONField()),
-                ('style', models.JSONField(blank=True, default=dict)),
-                ('text', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', max_length=16)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='annotations', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='annotations', to='documents.department')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='documents.documentversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("page", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pin", "Pin"),
+                            ("rectangle", "Rectangle"),
+                            ("ellipse", "Ellipse"),
+                            ("cloud", "Cloud"),
+                            ("text", "Text"),
+                            ("highlight", "Highlight"),
+                            ("arrow", "Arrow"),
+                            ("line", "Line"),
+                            ("measure_length", "Measure Length"),
+                            ("callout", "Callout"),
+                            ("polyline", "Polyline"),
+                            ("polygon", "Polygon"),
+                            ("freehand", "Freehand"),
+                            ("measure_area", "Measure Area"),
+                            ("stamp", "Stamp"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("geometry", models.JSONField()),
+                ("style", models.JSONField(blank=True, default=dict)),
+                ("text", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("resolved", "Resolved")], default="open", max_length=16
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annotations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annotations",
+                        to="documents.department",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to="documents.documentversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'page', 'id'],
+                "ordering": ["version", "page", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('annotation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='reviews.annotation')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "annotation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="reviews.annotation"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('text', models.CharField(max_length=500)),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=32)),
+                ("text", models.CharField(max_length=500)),
+                ("url", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Presence',
+            name="Presence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('socket', models.CharField(max_length=100, unique=True)),
-                ('page', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='documents.documentversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("socket", models.CharField(max_length=100, unique=True)),
+                ("page", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="documents.documentversion"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='VersionEvent',
+            name="VersionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField()),
-                ('type', models.CharField(max_length=32)),
-                ('ref', models.CharField(blank=True, max_length=64)),
-                ('data', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='documents.documentversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveIntegerField()),
+                ("type", models.CharField(max_length=32)),
+                ("ref", models.CharField(blank=True, max_length=64)),
+                ("data", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="documents.documentversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'seq'],
+                "ordering": ["version", "seq"],
             },
         ),
         migrations.AddIndex(
-            model_name='annotation',
-            index=models.Index(fields=['version', 'page'], name='reviews_ann_version_b766a6_idx'),
+            model_name="annotation",
+            index=models.Index(fields=["version", "page"], name="reviews_ann_version_b766a6_idx"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'read_at'], name='reviews_not_recipie_a68ac9_idx'),
+            model_name="notification",
+            index=models.Index(fields=["recipient", "read_at"], name="reviews_not_recipie_a68ac9_idx"),
         ),
         migrations.AddIndex(
-            model_name='presence',
-            index=models.Index(fields=['version', 'updated_at'], name='reviews_pre_version_ce5806_idx'),
+            model_name="presence",
+            index=models.Index(fields=["version", "updated_at"], name="reviews_pre_version_ce5806_idx"),
         ),
         migrations.AddConstraint(
-            model_name='versionevent',
-            constraint=models.UniqueConstraint(fields=('version', 'seq'), name='unique_event_seq'),
+            model_name="versionevent",
+            constraint=models.UniqueConstraint(fields=("version", "seq"), name="unique_event_seq"),
         ),
         migrations.AddConstraint(
-            model_name='versionevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('ref', ''), _negated=True), fields=('version', 'user', 'ref'), name='unique_event_ref'),
+            model_name="versionevent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ref", ""), _negated=True),
+                fields=("version", "user", "ref"),
+                name="unique_event_ref",
+            ),
         ),
     ]

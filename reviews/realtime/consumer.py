@@ -67,7 +67,9 @@ def run_command(user, version, message):
         )
     if kind == "page.scale":
         return sheets.set_page_scale(user, version, whole(message, "page"), message.get("scale"), ref=ref)
-    return annotations.add_comment(user, whole(message, "annotation"), message.get("body"), ref=ref, version_id=version_id)
+    return annotations.add_comment(
+        user, whole(message, "annotation"), message.get("body"), ref=ref, version_id=version_id
+    )
 
 
 COMMANDS = {"annotation.create", "annotation.update", "annotation.delete", "comment.create", "page.scale"}
@@ -185,7 +187,13 @@ class VersionConsumer(AsyncWebsocketConsumer):
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (x, y)):
             raise Refused("invalid", "x and y must be numbers.")
         await self._show_page(page)
-        cursor = {"type": "cursor", "user": {"id": self.user.pk, "username": self.user.username}, "page": page, "x": x, "y": y}
+        cursor = {
+            "type": "cursor",
+            "user": {"id": self.user.pk, "username": self.user.username},
+            "page": page,
+            "x": x,
+            "y": y,
+        }
         await get_channel_layer().group_send(group_name(self.version_id), layer_message(self.version_id, cursor))
 
     async def _show_page(self, page):
@@ -196,7 +204,9 @@ class VersionConsumer(AsyncWebsocketConsumer):
 
     async def _resume(self, message):
         after = whole(message, "after_seq")
-        missed = await database_sync_to_async(lambda: [e.message() for e in events.events_after(self.version_id, after)])()
+        missed = await database_sync_to_async(
+            lambda: [e.message() for e in events.events_after(self.version_id, after)]
+        )()
         for event in missed:
             await self.send(text_data=json.dumps(event))
         latest = missed[-1]["seq"] if missed else await database_sync_to_async(events.latest_seq)(self.version_id)
@@ -213,4 +223,3 @@ def _first_message(body):
     field, value = next(iter(body.items()))
     message = value[0] if isinstance(value, list) else str(value)
     return message if field == "detail" else f"{field}: {message}"
-

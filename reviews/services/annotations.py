@@ -74,7 +74,9 @@ def _reviewing_department(user, version):
 def reviewer_json(user, version_id):
     """Who the user is on this version, and what the markup tools should let them do."""
     version = visible_version(user, version_id)
-    department = reviewing_department(user, version) or Department.objects.filter(group__user=user).order_by("pk").first()
+    department = (
+        reviewing_department(user, version) or Department.objects.filter(group__user=user).order_by("pk").first()
+    )
     return {
         "id": user.pk,
         "username": user.username,
@@ -98,7 +100,9 @@ def require_department(user, version):
     if department is None:
         raise PermissionDenied("Only members of a department taking part in this case can mark it up.")
     if department.finished:
-        raise PermissionDenied(f"{department.name} has finished its review of this version; its markups can no longer change.")
+        raise PermissionDenied(
+            f"{department.name} has finished its review of this version; its markups can no longer change."
+        )
     return department
 
 
@@ -149,7 +153,9 @@ def update_annotation(user, annotation_id, revision, changes, *, ref="", version
         if "page" in changes:
             current.page = rules.check_page(changes["page"], sizes)
         if "geometry" in changes or "page" in changes:
-            current.geometry = rules.check_geometry(changes.get("geometry", current.geometry), current.kind, sizes[current.page])
+            current.geometry = rules.check_geometry(
+                changes.get("geometry", current.geometry), current.kind, sizes[current.page]
+            )
         if "style" in changes:
             current.style = rules.check_style(changes["style"])
         if "text" in changes:
@@ -158,7 +164,9 @@ def update_annotation(user, annotation_id, revision, changes, *, ref="", version
             current.status = rules.check_status(changes["status"])
         current.revision += 1
         current.save()
-        return events.record(current.version, type="annotation.updated", user=user, ref=ref, data=annotation_json(current))
+        return events.record(
+            current.version, type="annotation.updated", user=user, ref=ref, data=annotation_json(current)
+        )
 
     return events.apply_once(version_id, user, ref, change)
 

@@ -43,7 +43,10 @@ def notify(users, *, kind, text, url="", subject=None):
 def _deliver(notifications, mails):
     send = async_to_sync(get_channel_layer().group_send)
     for notification in notifications:
-        send(user_group(notification.recipient_id), {"type": "notification", "notification": notification_json(notification)})
+        send(
+            user_group(notification.recipient_id),
+            {"type": "notification", "notification": notification_json(notification)},
+        )
     send_mass_mail(mails, fail_silently=True)
 
 

@@ -41,7 +41,9 @@ def present(version_id):
     for user_id, username, page in rows:
         users.setdefault(user_id, {"id": user_id, "username": username, "page": page})
     departments = {}
-    for user_id, slug in Department.objects.filter(group__user__in=users).order_by("pk").values_list("group__user", "slug"):
+    for user_id, slug in (
+        Department.objects.filter(group__user__in=users).order_by("pk").values_list("group__user", "slug")
+    ):
         departments.setdefault(user_id, slug)
     return [{**entry, "department": departments.get(entry["id"])} for entry in users.values()]
 

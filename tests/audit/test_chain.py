@@ -16,7 +16,15 @@ from tests.factories import CaseFactory
 def trail(demo):
     case = CaseFactory(lead_department=demo.departments["planning"])
     for n in range(1, 5):
-        audit.record("test.step", actor=demo.planner, case=case, obj=("thing", n), summary=f"step {n}", before={"n": n - 1}, after={"n": n})
+        audit.record(
+            "test.step",
+            actor=demo.planner,
+            case=case,
+            obj=("thing", n),
+            summary=f"step {n}",
+            before={"n": n - 1},
+            after={"n": n},
+        )
     return case
 
 
@@ -35,7 +43,9 @@ on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="th
 
 
 @on_postgresql
-@pytest.mark.parametrize("sql", ["UPDATE audit_auditentry SET summary = 'x' WHERE seq = 1", "DELETE FROM audit_auditentry WHERE seq = 1"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_auditentry SET summary = 'x' WHERE seq = 1", "DELETE FROM audit_auditentry WHERE seq = 1"]
+)
 def test_on_postgresql_the_database_itself_refuses_to_change_the_trail(trail, sql):
     from django.db import DatabaseError, transaction
 
@@ -66,8 +76,18 @@ def test_each_entry_links_to_the_one_before(trail):
 def test_an_entry_says_who_what_when_and_before_and_after(trail, demo):
     entry = AuditEntry.objects.filter(action="test.step").last()
 
-    assert (entry.actor, entry.actor_name, entry.case, entry.case_number) == (demo.planner, "planner", trail, trail.number)
-    assert (entry.object_type, entry.object_id, entry.before_data, entry.after_data) == ("thing", "4", {"n": 3}, {"n": 4})
+    assert (entry.actor, entry.actor_name, entry.case, entry.case_number) == (
+        demo.planner,
+        "planner",
+        trail,
+        trail.number,
+    )
+    assert (entry.object_type, entry.object_id, entry.before_data, entry.after_data) == (
+        "thing",
+        "4",
+        {"n": 3},
+        {"n": 4},
+    )
     assert entry.at is not None
 
 

@@ -103,7 +103,9 @@ def test_upload_shows_progress_then_opens_in_the_viewer(new_page, demo_case):
     pdf = many_pages(500)  # enough pages that processing outlasts a poll or two
 
     page.fill("#upload-form input[name=title]", "Survey appendix")
-    page.set_input_files("#upload-form input[name=file]", files=[{"name": "survey.pdf", "mimeType": "application/pdf", "buffer": pdf}])
+    page.set_input_files(
+        "#upload-form input[name=file]", files=[{"name": "survey.pdf", "mimeType": "application/pdf", "buffer": pdf}]
+    )
     page.get_by_role("button", name="Upload", exact=True).click()
 
     status = page.locator("#upload-status")
@@ -125,7 +127,9 @@ def test_upload_shows_progress_then_opens_in_the_viewer(new_page, demo_case):
 
 def upload_on_the_page(page, name, data):
     """Upload `data` with the case page's form; once it is processed, the new version's id."""
-    page.set_input_files("#upload-form input[name=file]", files=[{"name": name, "mimeType": "application/pdf", "buffer": data}])
+    page.set_input_files(
+        "#upload-form input[name=file]", files=[{"name": name, "mimeType": "application/pdf", "buffer": data}]
+    )
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.locator("#upload-status")).to_have_attribute("data-state", "ready", timeout=30_000)
     return page.get_by_test_id("upload-open").get_attribute("href").strip("/").split("/")[-1]
@@ -155,7 +159,12 @@ def test_upload_of_a_file_that_is_not_a_pdf_is_refused_clearly(new_page, demo_ca
     page.goto(f"/cases/{demo_case['id']}/")
     documents_before = page.get_by_test_id("document").count()
 
-    page.set_input_files("#upload-form input[name=file]", files=[{"name": "site-plan.pdf", "mimeType": "application/pdf", "buffer": b"Just some text, not a drawing.\n" * 40}])
+    page.set_input_files(
+        "#upload-form input[name=file]",
+        files=[
+            {"name": "site-plan.pdf", "mimeType": "application/pdf", "buffer": b"Just some text, not a drawing.\n" * 40}
+        ],
+    )
     page.get_by_role("button", name="Upload", exact=True).click()
 
     status = page.locator("#upload-status")
@@ -271,4 +280,6 @@ def test_a_stalled_upload_is_taken_up_again_and_one_that_keeps_stalling_says_why
     stall(restarts=3)
     assert sweep() == f"{{{version_id}: 'failed'}}"
     expect(row).to_contain_text("Failed")
-    expect(page.locator(f"[data-error-for-version='{version_id}']")).to_contain_text("Processing stopped 4 times before it finished.")
+    expect(page.locator(f"[data-error-for-version='{version_id}']")).to_contain_text(
+        "Processing stopped 4 times before it finished."
+    )

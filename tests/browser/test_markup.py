@@ -463,7 +463,9 @@ def test_presence_avatars_and_live_cursors(new_page, demo_version):
     point = client_point(building, 900, 600)
     building.mouse.move(point["x"], point["y"])
     building.mouse.move(point["x"] + 40, point["y"] + 20, steps=5)
-    last = building.evaluate(f"window.civicReviewViewer.view.clientToPage({{x: {point['x'] + 40}, y: {point['y'] + 20}}})")
+    last = building.evaluate(
+        f"window.civicReviewViewer.view.clientToPage({{x: {point['x'] + 40}, y: {point['y'] + 20}}})"
+    )
     cursor = fire.locator(".remote-cursor[data-username=building]")
     expect(cursor).to_be_visible()
     expect(cursor).to_contain_text("building")
@@ -653,6 +655,6 @@ def test_scale_arithmetic_and_length_parsing(new_page, demo_version):
     inches = [p and round(p["inches"], 3) for p in result["parsed"]]
     assert inches == [150, 150.5, 150, 150, round(3.5 / 0.0254, 3), round(0.35 / 0.0254, 3), 240, None, None]
     assert [p and p["unit"] for p in result["parsed"]][:6] == ["ft", "ft", "ft", "ft", "m", "m"]
-    assert result["lengths"] == ["4'-0\"", "4'-2\"", "1\"", "2.54 m"]
+    assert result["lengths"] == ["4'-0\"", "4'-2\"", '1"', "2.54 m"]
     assert result["area"] == "32.0 sq ft"
-    assert result["calibrated"] == {"ratio": 96, "label": "1\" = 8'-0\"", "unit": "ft"}
+    assert result["calibrated"] == {"ratio": 96, "label": '1" = 8\'-0"', "unit": "ft"}

@@ -280,7 +280,10 @@ def test_page_points_map_to_screen_pixels_and_back(new_page, demo_version, sheet
     left, top, right, bottom = result["box"]
     assert result["overlay"] == pytest.approx(result["box"], abs=0.5)
     assert (result["origin"]["x"], result["origin"]["y"]) == (pytest.approx(left, abs=0.5), pytest.approx(top, abs=0.5))
-    assert (result["corner"]["x"], result["corner"]["y"]) == (pytest.approx(right, abs=0.5), pytest.approx(bottom, abs=0.5))
+    assert (result["corner"]["x"], result["corner"]["y"]) == (
+        pytest.approx(right, abs=0.5),
+        pytest.approx(bottom, abs=0.5),
+    )
     assert (result["back"]["x"], result["back"]["y"]) == (
         pytest.approx(sheets[0]["width"], abs=0.01),
         pytest.approx(sheets[0]["height"], abs=0.01),

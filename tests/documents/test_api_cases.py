@@ -11,14 +11,21 @@ from tests.factories import CaseFactory, DocumentFactory, VersionFactory
 pytestmark = pytest.mark.django_db
 
 YEAR = timezone.localdate().year
-NEW_CASE = {"title": "Riverside Commons", "kind": "building_permit", "address": "1200 Riverside Avenue", "parcel_id": "APN 052-118-07"}
+NEW_CASE = {
+    "title": "Riverside Commons",
+    "kind": "building_permit",
+    "address": "1200 Riverside Avenue",
+    "parcel_id": "APN 052-118-07",
+}
 
 
 # --- logging in ---------------------------------------------------------------------
 
 
 def test_a_token_for_username_and_password_opens_the_api(demo):
-    response = APIClient().post("/api/auth/token/", {"username": "planner", "password": settings.DEMO_PASSWORD}, format="json")
+    response = APIClient().post(
+        "/api/auth/token/", {"username": "planner", "password": settings.DEMO_PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     assert set(response.json()) == {"token"}
 
@@ -29,8 +36,12 @@ def test_a_token_for_username_and_password_opens_the_api(demo):
 
 
 def test_the_same_user_gets_the_same_token_again(demo):
-    first = APIClient().post("/api/auth/token/", {"username": "fire", "password": settings.DEMO_PASSWORD}, format="json")
-    second = APIClient().post("/api/auth/token/", {"username": "fire", "password": settings.DEMO_PASSWORD}, format="json")
+    first = APIClient().post(
+        "/api/auth/token/", {"username": "fire", "password": settings.DEMO_PASSWORD}, format="json"
+    )
+    second = APIClient().post(
+        "/api/auth/token/", {"username": "fire", "password": settings.DEMO_PASSWORD}, format="json"
+    )
 
     assert first.json()["token"] == second.json()["token"]
 
@@ -62,7 +73,11 @@ def test_the_session_of_the_login_form_opens_the_api(demo, client):
     client.get("/accounts/login/")  # the CSRF cookie
     response = client.post(
         "/accounts/login/",
-        {"username": "planner", "password": settings.DEMO_PASSWORD, "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+        {
+            "username": "planner",
+            "password": settings.DEMO_PASSWORD,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
     )
     assert response.status_code == 302
     assert "sessionid" in client.cookies
@@ -84,7 +99,11 @@ def test_a_session_needs_the_csrf_header_on_unsafe_methods(demo):
 
 
 def test_a_token_needs_no_csrf_header(demo):
-    token = APIClient().post("/api/auth/token/", {"username": "planner", "password": settings.DEMO_PASSWORD}).json()["token"]
+    token = (
+        APIClient()
+        .post("/api/auth/token/", {"username": "planner", "password": settings.DEMO_PASSWORD})
+        .json()["token"]
+    )
     client = APIClient(enforce_csrf_checks=True)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
@@ -131,7 +150,9 @@ def test_opening_a_case_answers_201_with_its_number(demo, api_as):
 
 
 def test_a_case_may_name_the_departments_taking_part(demo, api_as):
-    response = api_as(demo.planner).post("/api/cases/", {**NEW_CASE, "departments": ["fire", "building"]}, format="json")
+    response = api_as(demo.planner).post(
+        "/api/cases/", {**NEW_CASE, "departments": ["fire", "building"]}, format="json"
+    )
 
     assert sorted(response.json()["departments"]) == ["building", "fire", "planning"]
     assert api_as(demo.fire).get(f"/api/cases/{response.json()['id']}/").status_code == 200
@@ -144,7 +165,9 @@ def test_the_number_cannot_be_chosen_by_the_client(demo, api_as):
 
 
 def test_only_a_title_and_kind_are_needed(demo, api_as):
-    response = api_as(demo.fire).post("/api/cases/", {"title": "Sprinkler retrofit", "kind": "fire_permit"}, format="json")
+    response = api_as(demo.fire).post(
+        "/api/cases/", {"title": "Sprinkler retrofit", "kind": "fire_permit"}, format="json"
+    )
 
     assert response.status_code == 201
     assert response.json()["number"] == f"FP-{YEAR}-00001"
@@ -233,7 +256,9 @@ def test_someone_elses_case_is_the_same_404_as_a_missing_one(demo, api_as):
 
     hidden, missing = client.get(f"/api/cases/{case.pk}/"), client.get("/api/cases/999999/")
 
-    assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json()) == (404, {"detail": "Not found."})
+    assert (
+        (hidden.status_code, hidden.json()) == (missing.status_code, missing.json()) == (404, {"detail": "Not found."})
+    )
 
 
 def test_the_detail_takes_a_fixed_number_of_queries(demo, api_as, django_assert_max_num_queries):

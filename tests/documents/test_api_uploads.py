@@ -71,7 +71,9 @@ def test_a_resubmittal_answers_201_with_the_next_version_number(case, planner, a
     data = sheet_pdf(labels=["A-101R"])
 
     with after_commit():
-        response = planner.post(f"/api/documents/{document_id}/versions/", {"file": upload("rev1.pdf", data)}, format="multipart")
+        response = planner.post(
+            f"/api/documents/{document_id}/versions/", {"file": upload("rev1.pdf", data)}, format="multipart"
+        )
 
     assert response.status_code == 201
     body = response.json()
@@ -91,7 +93,11 @@ def test_the_kind_may_be_given(case, planner):
 def test_a_token_uploads_as_well_as_a_session(demo, case, settings):
     from rest_framework.test import APIClient
 
-    token = APIClient().post("/api/auth/token/", {"username": "planner", "password": settings.DEMO_PASSWORD}).json()["token"]
+    token = (
+        APIClient()
+        .post("/api/auth/token/", {"username": "planner", "password": settings.DEMO_PASSWORD})
+        .json()["token"]
+    )
     client = APIClient(enforce_csrf_checks=True)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
@@ -122,7 +128,11 @@ def nothing_added(case, planner, media_files):
 REFUSALS = [
     ("zero bytes", b"", "The file is empty."),
     ("html renamed .pdf", factories.html_as_pdf(), "This is not a PDF file: it does not start with a PDF header."),
-    ("first half", factories.truncated(sheet_pdf(pages=3)), "The PDF is truncated: its end is missing. Upload the complete file again."),
+    (
+        "first half",
+        factories.truncated(sheet_pdf(pages=3)),
+        "The PDF is truncated: its end is missing. Upload the complete file again.",
+    ),
     ("noise after the header", factories.garbage_pdf(), "The PDF is damaged and cannot be read."),
     ("password", sheet_pdf(encrypt="secret"), "The PDF is password-protected. Upload a copy saved without a password."),
     (
@@ -144,7 +154,9 @@ def test_a_document_we_cannot_take_is_400_with_the_reason(case, planner, nothing
 
 @pytest.mark.parametrize("data, message", [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS])
 def test_a_resubmittal_we_cannot_take_is_400_with_the_reason(planner, nothing_added, data, message):
-    response = planner.post(f"/api/documents/{nothing_added.pk}/versions/", {"file": upload(data=data)}, format="multipart")
+    response = planner.post(
+        f"/api/documents/{nothing_added.pk}/versions/", {"file": upload(data=data)}, format="multipart"
+    )
 
     assert response.status_code == 400
     assert response.json() == {"file": [message]}
@@ -173,7 +185,10 @@ def test_a_missing_file_in_a_resubmittal_is_400(planner, nothing_added):
 def test_an_unknown_kind_is_400(case, planner, nothing_stored):
     response = post_document(planner, case, sheet_pdf(), kind="blueprint")
 
-    assert (response.status_code, response.json()) == (400, {"kind": ["Unknown kind 'blueprint'; one of plan_set, report, form."]})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"kind": ["Unknown kind 'blueprint'; one of plan_set, report, form."]},
+    )
 
 
 def test_json_instead_of_a_form_is_415(case, planner, nothing_stored):
@@ -212,7 +227,9 @@ def test_a_file_just_over_the_limit_is_413_from_its_size(case, planner, nothing_
 def test_a_resubmittal_over_the_limit_is_413(planner, nothing_added, settings):
     settings.MAX_UPLOAD_MB = 1
 
-    response = planner.post(f"/api/documents/{nothing_added.pk}/versions/", {"file": upload(data=padded_pdf(3))}, format="multipart")
+    response = planner.post(
+        f"/api/documents/{nothing_added.pk}/versions/", {"file": upload(data=padded_pdf(3))}, format="multipart"
+    )
 
     assert response.status_code == 413
 

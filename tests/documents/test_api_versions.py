@@ -97,7 +97,11 @@ def test_a_failed_version_says_why(case, fire):
 
     body = fire.get(f"/api/versions/{version.pk}/").json()
 
-    assert (body["status"], body["error"], body["pages"]) == ("failed", "Rendering page 4 took longer than 30 s; gave up.", [])
+    assert (body["status"], body["error"], body["pages"]) == (
+        "failed",
+        "Rendering page 4 took longer than 30 s; gave up.",
+        [],
+    )
 
 
 def test_an_unknown_version_is_404(fire):

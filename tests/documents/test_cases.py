@@ -23,8 +23,7 @@ def open_case(user, kind=Case.Kind.BUILDING_PERMIT, **fields):
 def perms_by_department(case):
     """{"planning": ["upload_case", "view_case"], ...}: the case's object permissions, per department."""
     return {
-        group.department.slug: sorted(perms)
-        for group, perms in get_groups_with_perms(case, attach_perms=True).items()
+        group.department.slug: sorted(perms) for group, perms in get_groups_with_perms(case, attach_perms=True).items()
     }
 
 
@@ -205,7 +204,9 @@ def test_can_upload_is_for_the_lead_departments_members(demo):
 
 
 def test_visible_to_lists_the_cases_of_the_users_departments(demo):
-    planning_case = CaseFactory(lead_department=demo.departments["planning"], departments=[demo.departments["building"]])
+    planning_case = CaseFactory(
+        lead_department=demo.departments["planning"], departments=[demo.departments["building"]]
+    )
     fire_case = CaseFactory(lead_department=demo.departments["fire"])
 
     assert list(Case.objects.visible_to(demo.planner)) == [planning_case]

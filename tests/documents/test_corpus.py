@@ -79,7 +79,9 @@ def test_corpus_file(path, expect, pages, demo, case, api_as, after_commit, medi
 
     with after_commit():
         response = planner.post(
-            f"/api/cases/{case.pk}/documents/", {"title": path.stem, "file": upload(path.name, path.read_bytes())}, format="multipart"
+            f"/api/cases/{case.pk}/documents/",
+            {"title": path.stem, "file": upload(path.name, path.read_bytes())},
+            format="multipart",
         )
 
     if expect in REFUSALS:

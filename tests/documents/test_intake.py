@@ -125,9 +125,17 @@ def nothing_stored(case, media_files):
 REFUSALS = [
     ("empty", b"", "The file is empty."),
     ("html", factories.html_as_pdf(), "This is not a PDF file: it does not start with a PDF header."),
-    ("truncated", factories.truncated(sheet_pdf(pages=3)), "The PDF is truncated: its end is missing. Upload the complete file again."),
+    (
+        "truncated",
+        factories.truncated(sheet_pdf(pages=3)),
+        "The PDF is truncated: its end is missing. Upload the complete file again.",
+    ),
     ("garbage", factories.garbage_pdf(), "The PDF is damaged and cannot be read."),
-    ("encrypted", sheet_pdf(encrypt="secret"), "The PDF is password-protected. Upload a copy saved without a password."),
+    (
+        "encrypted",
+        sheet_pdf(encrypt="secret"),
+        "The PDF is password-protected. Upload a copy saved without a password.",
+    ),
     (
         "300 inches",
         sheet_pdf(size=(300 * 72, 300 * 72)),
@@ -138,11 +146,15 @@ REFUSALS = [
 
 @pytest.mark.parametrize("data, message", [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS])
 def test_a_file_we_cannot_take_is_refused_with_its_reason(demo, case, nothing_stored, data, message):
-    assert refused(intake.add_document, demo.planner, case, title="Plans", upload=upload(data=data)) == {"file": [message]}
+    assert refused(intake.add_document, demo.planner, case, title="Plans", upload=upload(data=data)) == {
+        "file": [message]
+    }
 
 
 @pytest.mark.parametrize("data, message", [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS])
-def test_a_resubmittal_we_cannot_take_is_refused_and_the_document_keeps_its_versions(demo, case, data, message, media_files):
+def test_a_resubmittal_we_cannot_take_is_refused_and_the_document_keeps_its_versions(
+    demo, case, data, message, media_files
+):
     document = intake.add_document(demo.planner, case, title="Plans", upload=upload())
     files = media_files()
 
@@ -152,13 +164,17 @@ def test_a_resubmittal_we_cannot_take_is_refused_and_the_document_keeps_its_vers
 
 
 def test_a_page_wider_than_200_inches_is_refused(demo, case, nothing_stored):
-    message = refused(intake.add_document, demo.planner, case, title="Scroll", upload=upload(data=sheet_pdf(size=(14401, 792))))
+    message = refused(
+        intake.add_document, demo.planner, case, title="Scroll", upload=upload(data=sheet_pdf(size=(14401, 792)))
+    )
 
     assert message == {"file": ["Page 1 measures 200.0 × 11.0 in; pages must be between 0.01 and 200 in on a side."]}
 
 
 def test_a_page_of_exactly_200_inches_is_taken(demo, case):
-    document = intake.add_document(demo.planner, case, title="Long sheet", upload=upload(data=sheet_pdf(size=(14400, 792))))
+    document = intake.add_document(
+        demo.planner, case, title="Long sheet", upload=upload(data=sheet_pdf(size=(14400, 792)))
+    )
 
     assert document.versions.get().page_count == 1
 
@@ -173,7 +189,9 @@ def test_a_pdf_with_more_pages_than_allowed_is_refused(demo, case, nothing_store
 
 def test_a_page_count_bomb_is_refused_by_its_count(demo, case, nothing_stored):
     """Under a kilobyte whose page tree lists the same page ten thousand times."""
-    message = refused(intake.add_document, demo.planner, case, title="Plans", upload=upload(data=factories.page_tree_bomb_pdf()))
+    message = refused(
+        intake.add_document, demo.planner, case, title="Plans", upload=upload(data=factories.page_tree_bomb_pdf())
+    )
 
     assert message == {"file": ["The PDF has 10000 pages; at most 2000 are accepted."]}
 

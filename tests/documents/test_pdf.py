@@ -174,7 +174,15 @@ def fake_sandbox(tmp_path, monkeypatch):
 
 def page_line(number, outdir):
     return json.dumps(
-        {"number": number, "width": 612.0, "height": 792.0, "rotation": 0, "label": "", "text": "", "thumbnail": f"{outdir}/{number}.png"}
+        {
+            "number": number,
+            "width": 612.0,
+            "height": 792.0,
+            "rotation": 0,
+            "label": "",
+            "text": "",
+            "thumbnail": f"{outdir}/{number}.png",
+        }
     )
 
 

@@ -47,7 +47,9 @@ def expected(user, case, endpoint):
 @pytest.fixture
 def world(demo):
     """The two cases, each with a ready two-page plan set."""
-    planning, building, fire, engineering = (demo.departments[s] for s in ("planning", "building", "fire", "engineering"))
+    planning, building, fire, engineering = (
+        demo.departments[s] for s in ("planning", "building", "fire", "engineering")
+    )
     ids = {}
     for name, lead, other in (("planning case", planning, building), ("fire case", fire, engineering)):
         case = CaseFactory(lead_department=lead, departments=[other], title=name)
@@ -68,7 +70,9 @@ def test_permission_matrix(demo, world, api_as, user, case, endpoint):
     client = api_as(demo.users[user])
     documents, versions = Document.objects.count(), DocumentVersion.objects.count()
     if method == "post":
-        response = client.post(path.format(**world[case]), {"title": "Resubmittal", "file": upload(data=sheet_pdf())}, format="multipart")
+        response = client.post(
+            path.format(**world[case]), {"title": "Resubmittal", "file": upload(data=sheet_pdf())}, format="multipart"
+        )
     else:
         response = client.get(path.format(**world[case]))
 
@@ -109,6 +113,8 @@ def test_the_matrix_covers_every_documents_api_route():
 
     covered = {path for _, path in ENDPOINTS.values()} | {"/api/cases/", "/api/auth/token/"}
     routes = {"/api/" + str(p.pattern).replace("<int:pk>", "{}").replace("<int:number>", "1") for p in urlpatterns}
-    normalised = {path.replace("{case}", "{}").replace("{document}", "{}").replace("{version}", "{}") for path in covered}
+    normalised = {
+        path.replace("{case}", "{}").replace("{document}", "{}").replace("{version}", "{}") for path in covered
+    }
 
     assert routes <= normalised

@@ -12,8 +12,8 @@ import textwrap
 import time
 
 import pikepdf
-import pytest
 import pypdfium2 as pdfium
+import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
@@ -22,7 +22,7 @@ from documents.models import DocumentVersion
 from documents.pdf import sandbox
 from documents.pdf.sheet_labels import best_label, best_label_reading_least
 from documents.services import intake
-from tests.factories import ARCH_D, CaseFactory, raw_pdf, rotated_sheet_pdf, sheet_pdf, upload
+from tests.factories import ARCH_D, CaseFactory, raw_pdf, sheet_pdf, upload
 
 WIDTH, HEIGHT = ARCH_D
 
@@ -141,7 +141,7 @@ def test_the_ranges_cover_every_page_once_in_order_and_evenly(count, parts):
     lengths = [len(pages) for pages in ranges if pages]
     assert len(lengths) == min(count, parts)
     assert max(lengths) - min(lengths) <= 1
-    assert all(ranges[:len(lengths)])  # the empty ones, if any, come last
+    assert all(ranges[: len(lengths)])  # the empty ones, if any, come last
 
 
 def test_the_number_of_children_is_the_setting_at_most_one_per_cpu(settings, monkeypatch):
@@ -376,9 +376,7 @@ def test_a_batch_is_one_transaction_with_one_progress_update(uploaded, monkeypat
     monkeypatch.setattr(intake, "PAGE_BATCH_SECONDS", 3600)
     version = uploaded(sheet_pdf(pages=3))
     batch = intake._PageBatches(version)
-    pages = [
-        intake.Page(version=version, number=number, width=1, height=1, label="", text="") for number in (1, 2, 3)
-    ]
+    pages = [intake.Page(version=version, number=number, width=1, height=1, label="", text="") for number in (1, 2, 3)]
     batch.add(pages[0])  # the first alone
 
     # savepoint, is this run still the latest (locked), INSERT of both, UPDATE pages_done, release
@@ -442,9 +440,7 @@ def looping_page_tree_pdf():
 
 def page_listed_twice_pdf():
     """One page object listed twice, without resources: PDFium reads two pages, qpdf repairs the file."""
-    return raw_pdf(
-        [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>", PAGE]
-    )
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>", PAGE])
 
 
 @pytest.mark.parametrize("data", [looping_page_tree_pdf(), page_listed_twice_pdf()], ids=["refused", "repaired"])

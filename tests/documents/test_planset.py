@@ -11,7 +11,18 @@ from documents.demo.planset import sheet_list, write_plan_set
 PROJECT = "Riverside Commons mixed-use building"
 ADDRESS = "1200 Riverside Avenue"
 BASE_LABELS = [
-    "G-001", "C-101", "L-101", "A-101", "A-102", "A-201", "A-301", "S-101", "M-101", "P-101", "E-101", "FP-101",
+    "G-001",
+    "C-101",
+    "L-101",
+    "A-101",
+    "A-102",
+    "A-201",
+    "A-301",
+    "S-101",
+    "M-101",
+    "P-101",
+    "E-101",
+    "FP-101",
 ]
 
 

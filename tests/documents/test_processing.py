@@ -119,7 +119,9 @@ def test_a_rerun_after_a_crash_midway_starts_over_cleanly(uploaded, monkeypatch,
     assert set(thumbnails(version)) <= set(media_files())
 
 
-def test_identical_files_share_their_thumbnails_and_reprocessing_one_keeps_the_others(demo, case, uploaded, media_files):
+def test_identical_files_share_their_thumbnails_and_reprocessing_one_keeps_the_others(
+    demo, case, uploaded, media_files
+):
     data = sheet_pdf(pages=2)
     first, second = uploaded(data, title="Plans"), uploaded(data, title="Plans again")
     intake.process_version(first.pk)

@@ -51,8 +51,18 @@ def test_the_demo_case_is_led_by_planning_with_a_processed_plan_set(seeded):
 
 
 def test_running_it_again_changes_nothing(seeded):
-    counts = (get_user_model().objects.count(), Department.objects.count(), Case.objects.count(), DocumentVersion.objects.count())
+    counts = (
+        get_user_model().objects.count(),
+        Department.objects.count(),
+        Case.objects.count(),
+        DocumentVersion.objects.count(),
+    )
 
     call_command("seed_demo", stdout=io.StringIO())
 
-    assert (get_user_model().objects.count(), Department.objects.count(), Case.objects.count(), DocumentVersion.objects.count()) == counts
+    assert (
+        get_user_model().objects.count(),
+        Department.objects.count(),
+        Case.objects.count(),
+        DocumentVersion.objects.count(),
+    ) == counts

@@ -89,10 +89,18 @@ class Worker:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [
-                    str(CELERY), "-A", "tests.integration.worker_app", "worker",
-                    "--pool=prefork", "--concurrency=1", "--loglevel=INFO",
-                    "--without-gossip", "--without-mingle", "--without-heartbeat",
-                    "--hostname", f"integration-{os.getpid()}@%h",
+                    str(CELERY),
+                    "-A",
+                    "tests.integration.worker_app",
+                    "worker",
+                    "--pool=prefork",
+                    "--concurrency=1",
+                    "--loglevel=INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--hostname",
+                    f"integration-{os.getpid()}@%h",
                 ],  # fmt: skip
                 cwd=ROOT,
                 env=self.env,

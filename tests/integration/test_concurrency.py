@@ -44,7 +44,9 @@ def at_once(count, action):
 
 
 def test_cases_opened_at_the_same_moment_get_distinct_consecutive_numbers(demo):
-    errors = at_once(8, lambda index: cases.create_case(demo.planner, title=f"Concurrent {index}", kind=Case.Kind.BUILDING_PERMIT))
+    errors = at_once(
+        8, lambda index: cases.create_case(demo.planner, title=f"Concurrent {index}", kind=Case.Kind.BUILDING_PERMIT)
+    )
 
     assert errors == []
     year = timezone.localdate().year
@@ -55,7 +57,12 @@ def test_resubmittals_at_the_same_moment_get_distinct_consecutive_versions(demo)
     case = CaseFactory(lead_department=demo.departments["planning"])
     document = intake.add_document(demo.planner, case, title="Plans", upload=upload(data=sheet_pdf()))
 
-    errors = at_once(4, lambda index: intake.add_version(demo.planner, document, upload=upload(data=sheet_pdf(labels=[f"A-10{index}"]))))
+    errors = at_once(
+        4,
+        lambda index: intake.add_version(
+            demo.planner, document, upload=upload(data=sheet_pdf(labels=[f"A-10{index}"]))
+        ),
+    )
 
     assert errors == []
     assert sorted(document.versions.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
@@ -66,7 +73,9 @@ def test_a_version_processed_twice_at_once_ends_ready_with_each_page_once(demo):
     (an hour in production), even while the first is still at it: a 2,000-page set at several
     seconds a page runs longer than that. Both runs must not end in a failed or half-paged version."""
     case = CaseFactory(lead_department=demo.departments["planning"])
-    document = intake.add_document(demo.planner, case, title="Plans", upload=upload(data=factories.slow_render_pdf(operations=200, pages=6)))
+    document = intake.add_document(
+        demo.planner, case, title="Plans", upload=upload(data=factories.slow_render_pdf(operations=200, pages=6))
+    )
     version = document.versions.get()
     assert version.status == "processing"
 
@@ -74,5 +83,11 @@ def test_a_version_processed_twice_at_once_ends_ready_with_each_page_once(demo):
 
     version.refresh_from_db()
     pages = list(Page.objects.filter(version=version).values_list("number", flat=True))
-    assert (version.status, version.error, version.page_count, version.pages_done, pages) == ("ready", "", 6, 6, [1, 2, 3, 4, 5, 6])
+    assert (version.status, version.error, version.page_count, version.pages_done, pages) == (
+        "ready",
+        "",
+        6,
+        6,
+        [1, 2, 3, 4, 5, 6],
+    )
     assert errors == []

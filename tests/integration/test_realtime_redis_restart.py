@@ -19,7 +19,7 @@ def redis_url(own_redis):
     return own_redis.url
 
 
-def test_clients_catch_up_after_redis_restarts(review, two_servers, own_redis):  # noqa: F811
+def test_clients_catch_up_after_redis_restarts(review, two_servers, own_redis):
     fire_token = Token.objects.create(user=review.fire_user).key
     building_token = Token.objects.create(user=review.building_user).key
 

@@ -131,4 +131,3 @@ def test_a_client_that_reconnects_resumes_from_its_last_seq(review, two_servers)
         await building.close()
 
     asyncio.run(scenario())
-

@@ -77,22 +77,34 @@ class Client:
             message = {"type": "annotation.create", "data": cloud(text=f"{self.name} {self.refs}")}
         elif roll < 0.65 and mine:
             a = self.rng.choice(mine)
-            message = {"type": "annotation.update", "id": a["id"], "revision": a["revision"], "data": {"text": f"edited {self.refs}"}}
+            message = {
+                "type": "annotation.update",
+                "id": a["id"],
+                "revision": a["revision"],
+                "data": {"text": f"edited {self.refs}"},
+            }
         elif roll < 0.75 and mine:
             a = self.rng.choice(mine)
             message = {"type": "annotation.delete", "id": a["id"], "revision": a["revision"]}
         else:
-            message = {"type": "comment.create", "annotation": self.rng.choice(anyone)["id"], "body": f"reply {self.refs}"}
+            message = {
+                "type": "comment.create",
+                "annotation": self.rng.choice(anyone)["id"],
+                "body": f"reply {self.refs}",
+            }
         await self.ws.send(json.dumps({**message, "ref": self.ref()}))
 
 
-def test_random_concurrent_changes_and_disconnects_lose_nothing(review, two_servers):  # noqa: F811
+def test_random_concurrent_changes_and_disconnects_lose_nothing(review, two_servers):
     rng = random.Random(20261125)
     users = [review.fire_user, review.fire_colleague, review.building_user, review.planner]
     tokens = {u.username: Token.objects.create(user=u).key for u in users}
 
     async def scenario():
-        clients = [Client(name, token, two_servers, review.version.pk, random.Random(rng.random())) for name, token in tokens.items()]
+        clients = [
+            Client(name, token, two_servers, review.version.pk, random.Random(rng.random()))
+            for name, token in tokens.items()
+        ]
         for client in clients:
             await client.connect()
         for _ in range(40):

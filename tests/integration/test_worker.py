@@ -36,7 +36,9 @@ def case(demo):
 
 
 def post(client, case, data, title="Plans"):
-    response = client.post(f"/api/cases/{case.pk}/documents/", {"title": title, "file": upload(data=data)}, format="multipart")
+    response = client.post(
+        f"/api/cases/{case.pk}/documents/", {"title": title, "file": upload(data=data)}, format="multipart"
+    )
     assert response.status_code == 201, response.content
     return response.json()["versions"][0]["id"]
 
@@ -47,7 +49,9 @@ def status_of(version_id):
 
 def finished(version_id, timeout=60):
     """Wait until the worker has finished the version; return it."""
-    wait_for(lambda: status_of(version_id)[0] != "processing", timeout=timeout, what=f"version {version_id} to be processed")
+    wait_for(
+        lambda: status_of(version_id)[0] != "processing", timeout=timeout, what=f"version {version_id} to be processed"
+    )
     return DocumentVersion.objects.get(pk=version_id)
 
 
@@ -78,12 +82,20 @@ def test_a_hostile_file_fails_alone_and_the_worker_carries_on(worker, to_the_wor
     good = post(planner, case, sheet_pdf(pages=2), title="Good")
 
     failed = finished(hostile)
-    assert (failed.status, failed.error) == ("failed", f"Rendering page 1 took longer than {WORKER_RENDER_TIMEOUT_S} s; gave up.")
+    assert (failed.status, failed.error) == (
+        "failed",
+        f"Rendering page 1 took longer than {WORKER_RENDER_TIMEOUT_S} s; gave up.",
+    )
     assert not failed.pages.exists()
 
     assert_ready_exactly_once(finished(good), 2)
     assert worker.alive and worker.process.pid == worker_pid
-    assert not [p for p in worker.pool_processes() for c in p.children(recursive=True) if "documents.pdf.sandbox" in " ".join(c.cmdline())]
+    assert not [
+        p
+        for p in worker.pool_processes()
+        for c in p.children(recursive=True)
+        if "documents.pdf.sandbox" in " ".join(c.cmdline())
+    ]
 
 
 def test_a_pool_process_killed_midway_is_replaced_and_the_version_ends_ready_once(worker, to_the_worker, case, planner):
@@ -104,7 +116,9 @@ def test_a_pool_process_killed_midway_is_replaced_and_the_version_ends_ready_onc
     assert "succeeded" in log and "'ready'" in log  # and the task, run again, finished
 
 
-def test_a_worker_killed_midway_and_started_again_finishes_the_version_once(worker, to_the_worker, start_worker, case, planner):
+def test_a_worker_killed_midway_and_started_again_finishes_the_version_once(
+    worker, to_the_worker, start_worker, case, planner
+):
     """The whole worker is lost (SIGKILL to every process). Its message was never acknowledged:
     once the broker's visibility timeout passes, the next worker gets it and starts over."""
     version_id = post(planner, case, factories.slow_render_pdf(operations=200, pages=SLOW_PAGES))
@@ -133,7 +147,9 @@ def test_the_worker_runs_on_the_test_database(worker, worker_env):
     assert connection.settings_dict["NAME"].startswith("test_")
 
 
-def test_an_upload_whose_message_redis_lost_is_processed_by_the_sweep(own_redis, own_worker_and_beat, sending_to_own_redis, case, planner):
+def test_an_upload_whose_message_redis_lost_is_processed_by_the_sweep(
+    own_redis, own_worker_and_beat, sending_to_own_redis, case, planner
+):
     """The upload's message is in Redis, and Redis restarts empty before a worker took it: the
     version would stay processing for ever. The sweep on beat finds it stalled and queues it again."""
     own_worker_and_beat.stop()

@@ -86,7 +86,9 @@ def test_a_task_decided_twice_at_the_same_moment_is_decided_once(plans):
 
 
 def test_a_version_submitted_twice_at_the_same_moment_gets_one_workflow(plans):
-    results, errors = at_once(3, lambda index: engine.submit(plans.demo.planner, plans.version.pk, departments=["fire"]))
+    results, errors = at_once(
+        3, lambda index: engine.submit(plans.demo.planner, plans.version.pk, departments=["fire"])
+    )
 
     assert len(results) == 1 and all(isinstance(error, Conflict) for error in errors)
     assert Workflow.objects.count() == 1

@@ -42,9 +42,9 @@ def stage_of(workflow_id):
 def assert_routed_exactly_once(plans, workflow_id):
     assert stage_of(workflow_id) == (2, "in_progress")
     assert StageRun.objects.filter(workflow_id=workflow_id, number=2).count() == 1
-    assert list(Task.objects.filter(workflow_id=workflow_id, stage__number=2).values_list("department__slug", "kind")) == [
-        ("planning", "approval")
-    ]
+    assert list(
+        Task.objects.filter(workflow_id=workflow_id, stage__number=2).values_list("department__slug", "kind")
+    ) == [("planning", "approval")]
     assert AuditEntry.objects.filter(action="workflow.routed", object_id=str(workflow_id)).count() == 1
     assert Notification.objects.filter(recipient=plans.demo.planning_head, kind="task.assigned").count() == 1
     assert verify().intact, verify().problems
@@ -105,7 +105,9 @@ def test_a_worker_killed_in_the_middle_of_routing_routes_exactly_once_when_start
 # --- Redis going away -----------------------------------------------------------------
 
 
-def test_redis_going_away_loses_no_decision_and_the_routing_completes(own_redis, own_worker_and_beat, sending_to_own_redis, plans, api_as):
+def test_redis_going_away_loses_no_decision_and_the_routing_completes(
+    own_redis, own_worker_and_beat, sending_to_own_redis, plans, api_as
+):
     """The last review is decided while Redis is down: the decision is stored and answered, the
     routing message cannot be sent; once Redis is back the reconciler, on beat, routes it."""
     workflow = engine.submit(plans.demo.planner, plans.version.pk, departments=["fire", "building"])
@@ -113,7 +115,9 @@ def test_redis_going_away_loses_no_decision_and_the_routing_completes(own_redis,
 
     own_redis.stop()
     response = api_as(plans.demo.building).post(
-        f"/api/tasks/{plans.task('building').pk}/decision/", {"decision": "approved", "comment": "Stairs OK"}, format="json"
+        f"/api/tasks/{plans.task('building').pk}/decision/",
+        {"decision": "approved", "comment": "Stairs OK"},
+        format="json",
     )
 
     assert response.status_code == 200, response.content
@@ -122,13 +126,19 @@ def test_redis_going_away_loses_no_decision_and_the_routing_completes(own_redis,
     assert stage_of(workflow.pk) == (1, "in_progress")
 
     own_redis.start()  # empty: whatever Redis held is gone
-    wait_for(lambda: stage_of(workflow.pk)[0] == 2, timeout=90, what="the reconciler to route the workflow once Redis is back")
+    wait_for(
+        lambda: stage_of(workflow.pk)[0] == 2,
+        timeout=90,
+        what="the reconciler to route the workflow once Redis is back",
+    )
     time.sleep(2)
     assert_routed_exactly_once(plans, workflow.pk)
     assert "reconciler routed 1 stuck workflow" in own_worker_and_beat.log()
 
 
-def test_routing_messages_lost_with_redis_are_replaced_by_the_reconciler(own_redis, own_worker_and_beat, sending_to_own_redis, plans):
+def test_routing_messages_lost_with_redis_are_replaced_by_the_reconciler(
+    own_redis, own_worker_and_beat, sending_to_own_redis, plans
+):
     """The routing message was sent, but Redis restarts empty before a worker took it."""
     workflow = engine.submit(plans.demo.planner, plans.version.pk, departments=["fire"])
     own_worker_and_beat.stop()

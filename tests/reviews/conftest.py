@@ -36,7 +36,9 @@ def review(db):
         pass
 
     r = Review()
-    r.planning, r.fire, r.building, r.engineering = (make_department(s) for s in ("planning", "fire", "building", "engineering"))
+    r.planning, r.fire, r.building, r.engineering = (
+        make_department(s) for s in ("planning", "fire", "building", "engineering")
+    )
     r.planner = make_user("planner", r.planning)
     r.fire_user = make_user("fire", r.fire)
     r.fire_colleague = make_user("fire2", r.fire)

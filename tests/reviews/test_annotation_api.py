@@ -46,7 +46,9 @@ def test_list_filters_by_page_and_status(review, fire):
 
 def test_patch_with_a_stale_revision_is_409_with_the_current_annotation(review, fire):
     a = create(fire, review.version).json()
-    assert fire.patch(f"/api/annotations/{a['id']}/", {"revision": 1, "text": "first"}, format="json").status_code == 200
+    assert (
+        fire.patch(f"/api/annotations/{a['id']}/", {"revision": 1, "text": "first"}, format="json").status_code == 200
+    )
     stale = fire.patch(f"/api/annotations/{a['id']}/", {"revision": 1, "text": "second"}, format="json")
     assert stale.status_code == 409
     assert stale.json()["current"]["text"] == "first" and stale.json()["current"]["revision"] == 2
@@ -71,7 +73,12 @@ def test_comments_thread(review, fire):
 
 @pytest.mark.parametrize(
     ("data", "field"),
-    [({"kind": "scribble"}, "kind"), ({"page": 0}, "page"), ({"points": [[1, 1]]}, "geometry"), ({"style": {"color": "red"}}, "style")],
+    [
+        ({"kind": "scribble"}, "kind"),
+        ({"page": 0}, "page"),
+        ({"points": [[1, 1]]}, "geometry"),
+        ({"style": {"color": "red"}}, "style"),
+    ],
 )
 def test_invalid_annotations_are_400_naming_the_field(review, fire, data, field):
     body = cloud()

@@ -17,7 +17,9 @@ def seqs(version):
 
 
 def test_a_created_markup_belongs_to_the_authors_department_and_is_logged(review):
-    event = annotations.create_annotation(review.fire_user, review.version.pk, cloud(text="Show fire separation"), ref="a1")
+    event = annotations.create_annotation(
+        review.fire_user, review.version.pk, cloud(text="Show fire separation"), ref="a1"
+    )
     assert event.type == "annotation.created" and event.seq == 1 and event.ref == "a1"
     assert event.data["department"] == "fire" and event.data["author"] == "fire" and event.data["revision"] == 1
     assert event.data["style"] == {"color": "#123456", "width": 2}  # the department's colour by default
@@ -93,7 +95,10 @@ def test_others_cannot_edit_or_delete_a_departments_markup(review):
 
 def test_a_colleague_in_the_same_department_may_edit(review):
     a = annotations.create_annotation(review.fire_user, review.version.pk, cloud()).data
-    assert annotations.update_annotation(review.fire_colleague, a["id"], 1, {"status": "resolved"}).data["status"] == "resolved"
+    assert (
+        annotations.update_annotation(review.fire_colleague, a["id"], 1, {"status": "resolved"}).data["status"]
+        == "resolved"
+    )
 
 
 def test_a_department_head_may_resolve_any_markup_but_not_redraw_it(review):
@@ -153,7 +158,9 @@ def test_concurrent_writers_get_distinct_gapless_seqs(review):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=write, args=(u, 10)) for u in (review.fire_user, review.building_user, review.planner)]
+    threads = [
+        threading.Thread(target=write, args=(u, 10)) for u in (review.fire_user, review.building_user, review.planner)
+    ]
     for t in threads:
         t.start()
     for t in threads:

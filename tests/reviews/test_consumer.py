@@ -71,7 +71,9 @@ async def test_a_markup_drawn_by_one_reaches_everyone_with_the_senders_ref(revie
 
 async def test_changes_made_over_http_are_broadcast_with_seq(review):
     socket, _ = await joined(review.building_user, review.version.pk)
-    await database_sync_to_async(annotations.create_annotation)(review.fire_user, review.version.pk, cloud(), ref="http-1")
+    await database_sync_to_async(annotations.create_annotation)(
+        review.fire_user, review.version.pk, cloud(), ref="http-1"
+    )
     created = await receive_type(socket, "annotation.created")
     assert created["seq"] == 1 and created["ref"] == "http-1"
     await socket.disconnect()
@@ -81,7 +83,9 @@ async def test_a_stale_edit_answers_only_the_sender_with_the_current_state(revie
     a = (await database_sync_to_async(annotations.create_annotation)(review.fire_user, review.version.pk, cloud())).data
     await database_sync_to_async(annotations.update_annotation)(review.fire_colleague, a["id"], 1, {"text": "newer"})
     fire, _ = await joined(review.fire_user, review.version.pk)
-    await fire.send_json_to({"type": "annotation.update", "ref": "u-1", "id": a["id"], "revision": 1, "data": {"text": "older"}})
+    await fire.send_json_to(
+        {"type": "annotation.update", "ref": "u-1", "id": a["id"], "revision": 1, "data": {"text": "older"}}
+    )
     error = await receive_type(fire, "error")
     assert error["code"] == "conflict" and error["ref"] == "u-1" and error["current"]["text"] == "newer"
     await fire.disconnect()
@@ -212,7 +216,9 @@ async def test_the_session_cookie_authenticates_through_the_full_stack(review):
     await database_sync_to_async(client.force_login)(review.building_user)
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
     socket = WebsocketCommunicator(
-        application, f"/ws/versions/{review.version.pk}/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
+        application,
+        f"/ws/versions/{review.version.pk}/",
+        headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)],
     )
     assert (await socket.connect())[0]
     assert (await socket.receive_json_from())["user"]["username"] == "building"
@@ -266,7 +272,7 @@ async def test_a_foreign_origin_is_refused(review):
 async def test_setting_a_sheet_scale_is_broadcast(review):
     fire, _ = await joined(review.fire_user, review.version.pk)
     building, _ = await joined(review.building_user, review.version.pk)
-    scale = {"ratio": 96, "unit": "ft", "label": "1/8\" = 1'-0\""}
+    scale = {"ratio": 96, "unit": "ft", "label": '1/8" = 1\'-0"'}
     await fire.send_json_to({"type": "page.scale", "ref": "s", "page": 1, "scale": scale})
     updated = await receive_type(building, "page.updated")
     assert updated["data"] == {"number": 1, "scale": {**scale, "ratio": 96.0}} and updated["ref"] == "s"

@@ -28,7 +28,10 @@ def test_points_off_the_page_are_refused(point):
         rules.check_geometry({"points": [point]}, "pin", PAGE)
 
 
-@pytest.mark.parametrize("geometry", [None, [], {"points": "x"}, {"points": [["a", 1]]}, {"points": [[1, True]]}, {"points": [[float("nan"), 1]]}])
+@pytest.mark.parametrize(
+    "geometry",
+    [None, [], {"points": "x"}, {"points": [["a", 1]]}, {"points": [[1, True]]}, {"points": [[float("nan"), 1]]}],
+)
 def test_malformed_geometry_is_refused(geometry):
     with pytest.raises(ValidationError):
         rules.check_geometry(geometry, "pin", PAGE)
@@ -46,7 +49,11 @@ def test_bad_styles_are_refused(style):
 
 
 def test_good_style_passes():
-    assert rules.check_style({"color": "#D32F2F", "width": 2, "opacity": 0.5}) == {"color": "#D32F2F", "width": 2, "opacity": 0.5}
+    assert rules.check_style({"color": "#D32F2F", "width": 2, "opacity": 0.5}) == {
+        "color": "#D32F2F",
+        "width": 2,
+        "opacity": 0.5,
+    }
 
 
 def test_page_must_exist():

@@ -16,7 +16,9 @@ def client_for(user):
     return client
 
 
-def test_mentioning_a_department_notifies_its_members_but_not_the_author(review, mailoutbox, django_capture_on_commit_callbacks):
+def test_mentioning_a_department_notifies_its_members_but_not_the_author(
+    review, mailoutbox, django_capture_on_commit_callbacks
+):
     a = annotations.create_annotation(review.fire_user, review.version.pk, cloud(page=2)).data
     review.fire_user.email = "fire@example.gov"
     review.fire_user.save()

@@ -9,13 +9,13 @@ from reviews.models import VersionEvent
 @pytest.mark.parametrize(
     ("text", "ratio", "unit", "label"),
     [
-        ("SCALE: 1/4\" = 1'-0\"", 48, "ft", "1/4\" = 1'-0\""),
-        ("Scale 1/8\"=1'-0\"", 96, "ft", "1/8\" = 1'-0\""),
-        ("SCALE:\n3/16\" = 1'-0\"", 64, "ft", "3/16\" = 1'-0\""),
-        ("SCALE: 1 1/2\" = 1'-0\"", 8, "ft", "1 1/2\" = 1'-0\""),
+        ('SCALE: 1/4" = 1\'-0"', 48, "ft", '1/4" = 1\'-0"'),
+        ('Scale 1/8"=1\'-0"', 96, "ft", '1/8" = 1\'-0"'),
+        ('SCALE:\n3/16" = 1\'-0"', 64, "ft", '3/16" = 1\'-0"'),
+        ('SCALE: 1 1/2" = 1\'-0"', 8, "ft", '1 1/2" = 1\'-0"'),
         ("SCALE: 1\" = 20'", 240, "ft", "1\" = 20'"),
-        ("SCALE: 1\" = 20'-0\"", 240, "ft", "1\" = 20'"),
-        ("SCALE: 1\" = 1'-0\"", 12, "ft", "1\" = 1'-0\""),
+        ('SCALE: 1" = 20\'-0"', 240, "ft", "1\" = 20'"),
+        ('SCALE: 1" = 1\'-0"', 12, "ft", '1" = 1\'-0"'),
         ("SCALE 1:100", 100, "m", "1:100"),
     ],
 )
@@ -36,7 +36,7 @@ def client_for(user):
 
 def test_a_reviewer_sets_a_sheets_scale_for_everyone(review):
     url = f"/api/versions/{review.version.pk}/pages/2/"
-    scale = {"ratio": 48, "unit": "ft", "label": "1/4\" = 1'-0\""}
+    scale = {"ratio": 48, "unit": "ft", "label": '1/4" = 1\'-0"'}
     response = client_for(review.fire_user).patch(url, {"scale": scale}, format="json")
     assert response.status_code == 200 and response.json() == {"number": 2, "scale": {**scale, "ratio": 48.0}}
     assert Page.objects.get(version=review.version, number=2).scale_ratio == 48.0
@@ -47,10 +47,19 @@ def test_a_reviewer_sets_a_sheets_scale_for_everyone(review):
 
 
 @pytest.mark.parametrize(
-    "scale", [{"ratio": 0, "unit": "ft"}, {"ratio": 48, "unit": "yards"}, {"ratio": "48", "unit": "ft"}, "1/4in", {"ratio": 48, "unit": "ft", "label": "x" * 41}]
+    "scale",
+    [
+        {"ratio": 0, "unit": "ft"},
+        {"ratio": 48, "unit": "yards"},
+        {"ratio": "48", "unit": "ft"},
+        "1/4in",
+        {"ratio": 48, "unit": "ft", "label": "x" * 41},
+    ],
 )
 def test_bad_scales_are_refused(review, scale):
-    response = client_for(review.fire_user).patch(f"/api/versions/{review.version.pk}/pages/1/", {"scale": scale}, format="json")
+    response = client_for(review.fire_user).patch(
+        f"/api/versions/{review.version.pk}/pages/1/", {"scale": scale}, format="json"
+    )
     assert response.status_code == 400 and "scale" in response.json()
     assert not VersionEvent.objects.exists()
 
@@ -58,4 +67,9 @@ def test_bad_scales_are_refused(review, scale):
 def test_only_participants_set_scales(review):
     url = f"/api/versions/{review.version.pk}/pages/1/"
     assert client_for(review.outsider).patch(url, {"scale": None}, format="json").status_code == 404
-    assert client_for(review.fire_user).patch(f"/api/versions/{review.version.pk}/pages/9/", {"scale": None}, format="json").status_code == 404
+    assert (
+        client_for(review.fire_user)
+        .patch(f"/api/versions/{review.version.pk}/pages/9/", {"scale": None}, format="json")
+        .status_code
+        == 404
+    )

@@ -18,7 +18,9 @@ class Plans:
     def __init__(self, demo):
         self.demo = demo
         self.template = seed_standard_template()
-        self.case = CaseFactory(lead_department=demo.departments["planning"], created_by=demo.planner, title="Riverside Commons")
+        self.case = CaseFactory(
+            lead_department=demo.departments["planning"], created_by=demo.planner, title="Riverside Commons"
+        )
         self.document = DocumentFactory(case=self.case, title="Architectural plan set")
         self.version = VersionFactory(document=self.document)
 
@@ -40,7 +42,12 @@ def submit(plans, after_commit):
 
     def do(departments=("fire", "building"), user=None, template="standard", version=None):
         with after_commit():
-            return engine.submit(user or plans.demo.planner, (version or plans.version).pk, template=template, departments=list(departments))
+            return engine.submit(
+                user or plans.demo.planner,
+                (version or plans.version).pk,
+                template=template,
+                departments=list(departments),
+            )
 
     return do
 
@@ -52,7 +59,9 @@ def decide(plans, after_commit):
 
     def do(department, kind, decision, comment="", user=None):
         if user is None:
-            name = f"{department}_head" if kind == "approval" else ("planner" if department == "planning" else department)
+            name = (
+                f"{department}_head" if kind == "approval" else ("planner" if department == "planning" else department)
+            )
             user = getattr(plans.demo, name)
         with after_commit():
             return engine.decide(user, plans.task(department, kind).pk, decision, comment)

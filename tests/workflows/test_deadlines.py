@@ -19,7 +19,9 @@ def in_review(plans, submit):
 
 
 def kinds(user):
-    return list(Notification.objects.filter(recipient=user).exclude(kind="task.assigned").values_list("kind", flat=True))
+    return list(
+        Notification.objects.filter(recipient=user).exclude(kind="task.assigned").values_list("kind", flat=True)
+    )
 
 
 def test_nothing_is_sent_before_the_reminder_time(in_review):
@@ -27,7 +29,9 @@ def test_nothing_is_sent_before_the_reminder_time(in_review):
     assert deadlines.escalate_overdue() == 0
 
 
-def test_the_reviewers_are_reminded_once_when_the_reminder_time_comes(in_review, mailoutbox, django_capture_on_commit_callbacks):
+def test_the_reviewers_are_reminded_once_when_the_reminder_time_comes(
+    in_review, mailoutbox, django_capture_on_commit_callbacks
+):
     task = in_review.task("fire")
     with django_capture_on_commit_callbacks(execute=True):
         assert deadlines.send_reminders(now=task.remind_at) == 2  # fire's and building's

@@ -85,7 +85,9 @@ def test_the_heads_approval_ends_it_approved(plans, submit, decide):
     assert (workflow.status, workflow.stage, workflow.conditions) == ("approved", 2, [])
     assert workflow.finished_at is not None
     assert Case.objects.get(pk=plans.case.pk).status == "approved"
-    assert Notification.objects.filter(recipient=plans.demo.planner, kind="workflow.finished", text__contains="approved").exists()
+    assert Notification.objects.filter(
+        recipient=plans.demo.planner, kind="workflow.finished", text__contains="approved"
+    ).exists()
 
 
 def test_conditions_set_in_a_review_carry_to_the_approval(plans, submit, decide):
@@ -210,7 +212,13 @@ def test_the_reconciler_leaves_workflows_that_wait_for_decisions_alone(plans, su
 
 def test_a_template_stage_for_a_named_department_gives_it_access_when_the_stage_opens(plans, submit, decide):
     stage = WorkflowStage.objects.create(template=plans.template, order=3, name="Engineering sign-off")
-    WorkflowStep.objects.create(stage=stage, kind="approval", assignee="department", department=plans.demo.departments["engineering"], due_business_days=3)
+    WorkflowStep.objects.create(
+        stage=stage,
+        kind="approval",
+        assignee="department",
+        department=plans.demo.departments["engineering"],
+        due_business_days=3,
+    )
     workflow = submit(departments=["fire"])
     assert not Case.objects.visible_to(plans.demo.engineering_head).exists()
     decide("fire", "review", "approved")
@@ -226,7 +234,9 @@ def test_a_template_stage_for_a_named_department_gives_it_access_when_the_stage_
 
 def test_a_department_chosen_and_also_named_by_a_step_gets_one_task(plans, submit):
     stage = plans.template.stages.get(order=1)
-    WorkflowStep.objects.create(stage=stage, kind="review", assignee="department", department=plans.demo.departments["fire"])
+    WorkflowStep.objects.create(
+        stage=stage, kind="review", assignee="department", department=plans.demo.departments["fire"]
+    )
 
     workflow = submit(departments=["fire", "building"])
 
@@ -270,5 +280,7 @@ def test_the_submitter_hears_of_each_decision_but_not_of_their_own(plans, submit
     decide("fire", "review", "corrections_required", comment="Hydrant spacing.")
     decide("planning", "review", "approved")
 
-    told = list(Notification.objects.filter(recipient=plans.demo.planner, kind="task.decided").values_list("text", flat=True))
+    told = list(
+        Notification.objects.filter(recipient=plans.demo.planner, kind="task.decided").values_list("text", flat=True)
+    )
     assert told == [f"{plans.case.number} Architectural plan set v1: Fire corrections required — Hydrant spacing."]

@@ -38,11 +38,22 @@ def test_the_draft_lists_open_markups_by_department_and_sheet_with_their_threads
     assert response["Content-Type"] == "application/pdf" and response["X-Letter-Status"] == "draft"
     text = text_of(response.content)
     assert "Corrections letter — DRAFT" in text
-    for expected in (marked_up.case.number, "Riverside Commons", "1200 Riverside Avenue", "APN 052-118-07", "Architectural plan set, version 1"):
+    for expected in (
+        marked_up.case.number,
+        "Riverside Commons",
+        "1200 Riverside Avenue",
+        "APN 052-118-07",
+        "Architectural plan set, version 1",
+    ):
         assert expected in text
     building, fire = text.index("Building Department"), text.index("Fire Department")
     assert building < text.index("Sheet A-101 (page 1)") < text.index("Stair width is 36 in.") < fire
-    assert fire < text.index("Sheet A-102 (page 2)") < text.index("Show the rated wall at grid C.") < text.index("building", fire)
+    assert (
+        fire
+        < text.index("Sheet A-102 (page 2)")
+        < text.index("Show the rated wall at grid C.")
+        < text.index("building", fire)
+    )
     assert "Also on A-101, please." in text
     assert "Resolved already" not in text
     assert "Page 1 of" in text
@@ -58,7 +69,11 @@ def test_once_corrections_are_required_the_issued_letter_is_served(marked_up, de
     assert response["X-Letter-Status"] == "issued"
     text = text_of(response.content)
     assert "DRAFT" not in text and "Corrections letter" in text
-    assert "Department decisions" in text and "See the markups." in text and "Corrections required" in text.replace("\r\n", " ")
+    assert (
+        "Department decisions" in text
+        and "See the markups." in text
+        and "Corrections required" in text.replace("\r\n", " ")
+    )
     assert "Added after issue" not in text  # the letter as issued, not as the markups are now
     assert "planning_head" in text  # signed by the lead department's head
 

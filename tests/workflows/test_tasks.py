@@ -22,7 +22,9 @@ def test_beat_runs_the_reconciler_the_due_date_sweep_the_digest_and_the_stalled_
     sweeps = (tasks.reconcile_workflows, tasks.send_due_reminders, tasks.send_daily_digests, restart_stalled_processing)
     assert scheduled == {sweep.name for sweep in sweeps}
     assert all(name in app.tasks for name in scheduled)
-    assert all(entry["schedule"] <= 900 for entry in app.conf.beat_schedule.values())  # far below the visibility timeout
+    assert all(
+        entry["schedule"] <= 900 for entry in app.conf.beat_schedule.values()
+    )  # far below the visibility timeout
 
 
 def test_the_route_message_delivered_twice_routes_once(plans, submit, decide):

@@ -8,7 +8,9 @@ from workflows.models import Decision, StageRun, Task, Workflow
 class SubmitSerializer(serializers.Serializer):
     template = serializers.CharField(default="standard", help_text="A workflow template's slug.")
     departments = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="The reviewing departments' slugs, for steps by chosen departments."
+        child=serializers.CharField(),
+        required=False,
+        help_text="The reviewing departments' slugs, for steps by chosen departments.",
     )
 
 
@@ -50,7 +52,9 @@ class TaskListingSerializer(TaskSerializer):
 class StageSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     name = serializers.CharField()
-    status = serializers.ChoiceField(choices=[*StageRun.Status.choices, ("not_started", "Not started"), ("not_reached", "Not reached")])
+    status = serializers.ChoiceField(
+        choices=[*StageRun.Status.choices, ("not_started", "Not started"), ("not_reached", "Not reached")]
+    )
     opened_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
 

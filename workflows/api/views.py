@@ -28,9 +28,14 @@ class SubmitVersion(APIView):
     @extend_schema(request=SubmitSerializer, responses={201: WorkflowSerializer})
     def post(self, request, pk):
         workflow = engine.submit(
-            request.user, pk, template=request.data.get("template", "standard"), departments=request.data.get("departments", [])
+            request.user,
+            pk,
+            template=request.data.get("template", "standard"),
+            departments=request.data.get("departments", []),
         )
-        return Response(workflow_json(selectors.visible_workflow(request.user, workflow.pk)), status=status.HTTP_201_CREATED)
+        return Response(
+            workflow_json(selectors.visible_workflow(request.user, workflow.pk)), status=status.HTTP_201_CREATED
+        )
 
 
 class VersionWorkflow(APIView):
@@ -55,7 +60,9 @@ class TaskList(APIView):
     def get(self, request):
         mine = request.query_params.get("mine") in ("1", "true", "yes")
         now = timezone.now()
-        return Response([task_listing_json(task, now=now) for task in selectors.open_tasks(request.user, mine=mine)[:500]])
+        return Response(
+            [task_listing_json(task, now=now) for task in selectors.open_tasks(request.user, mine=mine)[:500]]
+        )
 
 
 class TaskDecision(APIView):

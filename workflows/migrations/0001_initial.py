@@ -5,66 +5,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0001_initial'),
+        ("documents", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Holiday',
+            name="Holiday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True)),
-                ('name', models.CharField(max_length=100)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(unique=True)),
+                ("name", models.CharField(max_length=100)),
             ],
             options={
-                'ordering': ['date'],
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='WorkflowTemplate',
+            name="WorkflowTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('description', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='WorkflowStage',
+            name="WorkflowStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(max_length=100)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='workflows.workflowtemplate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stages",
+                        to="workflows.workflowtemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['template', 'order'],
+                "ordering": ["template", "order"],
             },
         ),
         migrations.CreateModel(
-            name='WorkflowStep',
+            name="WorkflowStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('review', 'Review'), ('approval', 'Approval')], max_length=16)),
-                ('assignee', models.CharField(choices=[('chosen', 'Each department chosen at submission'), ('lead', "The case's lead department"), ('department', 'A named department')], default='chosen', max_length=16)),
-                ('due_business_days', models.PositiveSmallIntegerField(default=10)),
-                ('department', models.ForeignKey(blank=True, help_text='Only when the assignee is a named department.', null=True, on_delete=django.db.models.deletion.PROTECT, to='documents.department')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='workflows.workflowstage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("review", "Review"), ("approval", "Approval")], max_length=16)),
+                (
+                    "assignee",
+                    models.CharField(
+                        choices=[
+                            ("chosen", "Each department chosen at submission"),
+                            ("lead", "The case's lead department"),
+                            ("department", "A named department"),
+                        ],
+                        default="chosen",
+                        max_length=16,
+                    ),
+                ),
+                ("due_business_days", models.PositiveSmallIntegerField(default=10)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Only when the assignee is a named department.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="documents.department",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="workflows.workflowstage"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['stage', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('assignee', 'department'), ('department__isnull', False)), models.Q(models.Q(('assignee', 'department'), _negated=True), ('department__isnull', True)), _connector='OR'), name='step_department_matches_assignee')],
+                "ordering": ["stage", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("assignee", "department"), ("department__isnull", False)),
+                            models.Q(models.Q(("assignee", "department"), _negated=True), ("department__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="step_department_matches_assignee",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='workflowstage',
-            constraint=models.UniqueConstraint(fields=('template', 'order'), name='unique_stage_order'),
+            model_name="workflowstage",
+            constraint=models.UniqueConstraint(fields=("template", "order"), name="unique_stage_order"),
         ),
     ]

@@ -6,126 +6,269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
-        ('workflows', '0001_initial'),
+        ("documents", "0001_initial"),
+        ("workflows", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StageRun',
+            name="StageRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(max_length=100)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=16)),
-                ('outcome', models.CharField(blank=True, help_text="What closing it led to: the next stage, or the workflow's end.", max_length=32)),
-                ('opened_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "status",
+                    models.CharField(choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=16),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        help_text="What closing it led to: the next stage, or the workflow's end.",
+                        max_length=32,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['workflow', 'number'],
+                "ordering": ["workflow", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Workflow',
+            name="Workflow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan', models.JSONField(help_text='The template as resolved at submission: [{"number", "name", "steps": [{"kind", "department", "due_business_days"}]}].')),
-                ('status', models.CharField(choices=[('in_progress', 'In review'), ('approved', 'Approved'), ('approved_with_conditions', 'Approved with conditions'), ('corrections_required', 'Corrections required'), ('rejected', 'Rejected')], default='in_progress', max_length=32)),
-                ('stage', models.PositiveSmallIntegerField(default=1, help_text='The stage reached (the current one while in review).')),
-                ('conditions', models.JSONField(blank=True, default=list, help_text='[{"department", "text"}] from approvals with conditions.')),
-                ('corrections_letter', models.FileField(blank=True, max_length=200, upload_to='letters/')),
-                ('submitted_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('changed_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workflows', to='documents.case')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workflows', to='workflows.workflowtemplate')),
-                ('version', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='workflow', to='documents.documentversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "plan",
+                    models.JSONField(
+                        help_text='The template as resolved at submission: [{"number", "name", "steps": [{"kind", "department", "due_business_days"}]}].'
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In review"),
+                            ("approved", "Approved"),
+                            ("approved_with_conditions", "Approved with conditions"),
+                            ("corrections_required", "Corrections required"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="in_progress",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.PositiveSmallIntegerField(
+                        default=1, help_text="The stage reached (the current one while in review)."
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.JSONField(
+                        blank=True, default=list, help_text='[{"department", "text"}] from approvals with conditions.'
+                    ),
+                ),
+                ("corrections_letter", models.FileField(blank=True, max_length=200, upload_to="letters/")),
+                ("submitted_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("changed_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="workflows", to="documents.case"
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workflows",
+                        to="workflows.workflowtemplate",
+                    ),
+                ),
+                (
+                    "version",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workflow",
+                        to="documents.documentversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at', '-id'],
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('review', 'Review'), ('approval', 'Approval')], max_length=16)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('done', 'Done'), ('skipped', 'Skipped')], default='pending', max_length=16)),
-                ('decision', models.CharField(blank=True, choices=[('approved', 'Approved'), ('approved_with_conditions', 'Approved with conditions'), ('corrections_required', 'Corrections required'), ('rejected', 'Rejected')], max_length=32)),
-                ('comment', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField()),
-                ('remind_at', models.DateTimeField(blank=True, help_text='When the reminder goes out; none for short tasks.', null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('changed_at', models.DateTimeField(auto_now=True)),
-                ('assignee', models.ForeignKey(blank=True, help_text="One person, when the task is theirs alone; otherwise the department's members (heads, for an approval).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='workflow_tasks', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workflow_tasks', to='documents.department')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='workflows.stagerun')),
-                ('workflow', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='workflows.workflow')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("review", "Review"), ("approval", "Approval")], max_length=16)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("done", "Done"), ("skipped", "Skipped")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("approved", "Approved"),
+                            ("approved_with_conditions", "Approved with conditions"),
+                            ("corrections_required", "Corrections required"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField()),
+                (
+                    "remind_at",
+                    models.DateTimeField(
+                        blank=True, help_text="When the reminder goes out; none for short tasks.", null=True
+                    ),
+                ),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("changed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="One person, when the task is theirs alone; otherwise the department's members (heads, for an approval).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workflow_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workflow_tasks",
+                        to="documents.department",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="workflows.stagerun"
+                    ),
+                ),
+                (
+                    "workflow",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="workflows.workflow"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['workflow', 'stage__number', 'kind', 'department__name'],
+                "ordering": ["workflow", "stage__number", "kind", "department__name"],
             },
         ),
         migrations.AddField(
-            model_name='stagerun',
-            name='workflow',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='workflows.workflow'),
+            model_name="stagerun",
+            name="workflow",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="stages", to="workflows.workflow"
+            ),
         ),
         migrations.CreateModel(
-            name='DigestSent',
+            name="DigestSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'date'), name='one_digest_per_day')],
+                "constraints": [models.UniqueConstraint(fields=("user", "date"), name="one_digest_per_day")],
             },
         ),
         migrations.AddConstraint(
-            model_name='workflow',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'in_progress')), fields=('case',), name='one_workflow_in_progress_per_case'),
+            model_name="workflow",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "in_progress")),
+                fields=("case",),
+                name="one_workflow_in_progress_per_case",
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['department', 'status'], name='task_department_status'),
+            model_name="task",
+            index=models.Index(fields=["department", "status"], name="task_department_status"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['department', 'changed_at'], name='task_department_changed'),
+            model_name="task",
+            index=models.Index(fields=["department", "changed_at"], name="task_department_changed"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['status', 'due_at'], name='task_status_due'),
+            model_name="task",
+            index=models.Index(fields=["status", "due_at"], name="task_status_due"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['status', 'remind_at'], name='task_status_remind'),
+            model_name="task",
+            index=models.Index(fields=["status", "remind_at"], name="task_status_remind"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('stage', 'department', 'kind'), name='one_task_per_department_and_kind'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("stage", "department", "kind"), name="one_task_per_department_and_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', False), ('status', 'done'), models.Q(('decision', ''), _negated=True)), models.Q(models.Q(('status', 'done'), _negated=True), ('decision', '')), _connector='OR'), name='task_decided_when_done'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("decided_at__isnull", False), ("status", "done"), models.Q(("decision", ""), _negated=True)
+                    ),
+                    models.Q(models.Q(("status", "done"), _negated=True), ("decision", "")),
+                    _connector="OR",
+                ),
+                name="task_decided_when_done",
+            ),
         ),
         migrations.AddIndex(
-            model_name='stagerun',
-            index=models.Index(fields=['status'], name='stagerun_status'),
+            model_name="stagerun",
+            index=models.Index(fields=["status"], name="stagerun_status"),
         ),
         migrations.AddConstraint(
-            model_name='stagerun',
-            constraint=models.UniqueConstraint(fields=('workflow', 'number'), name='one_run_per_stage'),
+            model_name="stagerun",
+            constraint=models.UniqueConstraint(fields=("workflow", "number"), name="one_run_per_stage"),
         ),
     ]

@@ -59,7 +59,11 @@ def due_dates(opened_at, business_days, holidays=frozenset(), tz=None):
     opened_day = timezone.localtime(opened_at, tz).date()
     due_day = add_business_days(opened_day, business_days, holidays)
     remind_at = next(
-        (moment for moment in (start_of(previous_business_day(due_day, holidays), tz), start_of(due_day, tz)) if moment > opened_at),
+        (
+            moment
+            for moment in (start_of(previous_business_day(due_day, holidays), tz), start_of(due_day, tz))
+            if moment > opened_at
+        ),
         None,
     )
     return end_of(due_day, tz), remind_at
@@ -67,7 +71,11 @@ def due_dates(opened_at, business_days, holidays=frozenset(), tz=None):
 
 def holidays_from(day, *, days=730):
     """The holidays from `day` on (two years is longer than any due time)."""
-    return frozenset(Holiday.objects.filter(date__gte=day, date__lte=day + datetime.timedelta(days=days)).values_list("date", flat=True))
+    return frozenset(
+        Holiday.objects.filter(date__gte=day, date__lte=day + datetime.timedelta(days=days)).values_list(
+            "date", flat=True
+        )
+    )
 
 
 def local_today(now=None):

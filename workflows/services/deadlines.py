@@ -43,7 +43,9 @@ def send_reminders(now=None):
     sent = 0
     for task in _open(now).filter(remind_at__lte=now, reminded_at__isnull=True).order_by("remind_at")[:BATCH]:
         with transaction.atomic():
-            if not Task.objects.filter(pk=task.pk, reminded_at__isnull=True, status=Task.Status.PENDING).update(reminded_at=now):
+            if not Task.objects.filter(pk=task.pk, reminded_at__isnull=True, status=Task.Status.PENDING).update(
+                reminded_at=now
+            ):
                 continue  # another sweep got there first, or it was decided meanwhile
             notify(
                 responsible_users(task),

@@ -54,10 +54,16 @@ def submit(user, version_id, *, template="standard", departments=()):
     version = visible_version(user, version_id)
     now = timezone.now()
     with audit.acting_as(user), transaction.atomic():
-        version = DocumentVersion.objects.select_for_update(of=("self",)).select_related("document__case__lead_department").get(pk=version.pk)
+        version = (
+            DocumentVersion.objects.select_for_update(of=("self",))
+            .select_related("document__case__lead_department")
+            .get(pk=version.pk)
+        )
         case = version.document.case
         if not can_upload(user, case):
-            raise PermissionDenied(f"Only members of {case.lead_department.name}, which leads this case, submit its plans for review.")
+            raise PermissionDenied(
+                f"Only members of {case.lead_department.name}, which leads this case, submit its plans for review."
+            )
         _check_submittable(version)
         template = _template(template)
         chosen = _departments(departments)
@@ -72,7 +78,9 @@ def submit(user, version_id, *, template="standard", departments=()):
                     version=version, case=case, template=template, plan=plan, submitted_by=user, submitted_at=now
                 )
         except IntegrityError:  # another version of the case submitted at the same moment
-            raise Conflict(f"{case.number} already has a submission in review; it must finish before the next.") from None
+            raise Conflict(
+                f"{case.number} already has a submission in review; it must finish before the next."
+            ) from None
         Case.objects.filter(pk=case.pk).update(status=machine.CASE_STATUS[workflow.status], updated_at=now)
         tasks = _open_stage(workflow, 1, now)
         workflow.save(update_fields=["stage", "changed_at"])
@@ -83,7 +91,12 @@ def submit(user, version_id, *, template="standard", departments=()):
             obj=("workflow", workflow.pk),
             summary=f"{user.get_username()} submitted {version.document.title} v{version.number} for {template.name}; "
             + _stage_summary(workflow, tasks),
-            after={**_state(workflow), "template": template.slug, "plan": plan, "tasks": [_task_state(t) for t in tasks]},
+            after={
+                **_state(workflow),
+                "template": template.slug,
+                "plan": plan,
+                "tasks": [_task_state(t) for t in tasks],
+            },
         )
     return workflow
 
@@ -95,7 +108,9 @@ def _check_submittable(version):
         raise ValidationError("This version could not be processed; upload the plans again and submit the new version.")
     newer = version.document.versions.filter(number__gt=version.number).exclude(status=DocumentVersion.Status.FAILED)
     if newer.exists():
-        raise ValidationError(f"Version {version.number} is not the latest of {version.document.title}; submit the latest.")
+        raise ValidationError(
+            f"Version {version.number} is not the latest of {version.document.title}; submit the latest."
+        )
 
 
 def _template(slug):
@@ -111,7 +126,9 @@ def _departments(slugs):
     if slugs is None:
         slugs = []
     if not isinstance(slugs, (list, tuple)) or not all(isinstance(s, str) for s in slugs):
-        raise ValidationError({"departments": ["List the reviewing departments by name, such as [\"fire\", \"building\"]."]})
+        raise ValidationError(
+            {"departments": ['List the reviewing departments by name, such as ["fire", "building"].']}
+        )
     found = {d.slug: d for d in Department.objects.filter(slug__in=slugs).select_related("group")}
     unknown = [s for s in slugs if s not in found]
     if unknown:
@@ -123,7 +140,10 @@ def resolve_plan(template, case, chosen):
     """The template's stages with their steps' departments named: each chosen department,
     the case's lead, or the step's own. Stages left with no step are dropped."""
     stages = list(template.stages.prefetch_related("steps__department").order_by("order"))
-    if any(step.assignee == WorkflowStep.Assignee.CHOSEN_DEPARTMENTS for stage in stages for step in stage.steps.all()) and not chosen:
+    if (
+        any(step.assignee == WorkflowStep.Assignee.CHOSEN_DEPARTMENTS for stage in stages for step in stage.steps.all())
+        and not chosen
+    ):
         raise ValidationError({"departments": ["Choose at least one department to review the plans."]})
     plan = []
     for stage in stages:
@@ -182,7 +202,10 @@ def decide(user, task_id, decision, comment=""):
         task.decided_by, task.decided_at = user, now
         task.save()
         if decision == Task.Decision.APPROVED_WITH_CONDITIONS:
-            workflow.conditions = [*workflow.conditions, {"department": task.department.slug, "task": task.pk, "text": comment}]
+            workflow.conditions = [
+                *workflow.conditions,
+                {"department": task.department.slug, "task": task.pk, "text": comment},
+            ]
         workflow.save(update_fields=["conditions", "changed_at"])
         stage_done = not Task.objects.filter(stage_id=task.stage_id, status=Task.Status.PENDING).exists()
         if stage_done or decision == Task.Decision.REJECTED:
@@ -245,8 +268,14 @@ def route(workflow_id, *, now=None):
         if workflow is None or workflow.finished:
             return "finished"
         stage = workflow.stages.get(number=workflow.stage)
-        decisions = [decision for decision, status in stage.tasks.values_list("decision", "status") if status != Task.Status.SKIPPED]
-        step = machine.route(decisions, last_stage=workflow.stage >= len(workflow.plan), with_conditions=bool(workflow.conditions))
+        decisions = [
+            decision
+            for decision, status in stage.tasks.values_list("decision", "status")
+            if status != Task.Status.SKIPPED
+        ]
+        step = machine.route(
+            decisions, last_stage=workflow.stage >= len(workflow.plan), with_conditions=bool(workflow.conditions)
+        )
         if step is machine.WAIT:
             return "waiting"
         before = _state(workflow)
@@ -302,7 +331,9 @@ def _finish(workflow, status, now):
     the corrections letter when corrections are required, and tell the submitter and the lead."""
     machine.check_workflow_move(workflow.status, status)
     workflow.status, workflow.finished_at = status, now
-    Task.objects.filter(workflow=workflow, status=Task.Status.PENDING).update(status=Task.Status.SKIPPED, changed_at=now)
+    Task.objects.filter(workflow=workflow, status=Task.Status.PENDING).update(
+        status=Task.Status.SKIPPED, changed_at=now
+    )
     Case.objects.filter(pk=workflow.case_id).update(status=machine.CASE_STATUS[status], updated_at=now)
     extra = {}
     if status == Workflow.Status.CORRECTIONS_REQUIRED:
@@ -325,7 +356,10 @@ def stuck_workflows(*, now=None, grace=None):
     last_decision = stage_tasks.filter(decided_at__isnull=False).order_by("-decided_at").values("decided_at")[:1]
     settled = (
         StageRun.objects.filter(status=StageRun.Status.OPEN, workflow__status=Workflow.Status.IN_PROGRESS)
-        .filter(~Exists(stage_tasks.filter(status=Task.Status.PENDING)) | Exists(stage_tasks.filter(decision=Task.Decision.REJECTED)))
+        .filter(
+            ~Exists(stage_tasks.filter(status=Task.Status.PENDING))
+            | Exists(stage_tasks.filter(decision=Task.Decision.REJECTED))
+        )
         .annotate(last_decision=Subquery(last_decision))
         .filter(Q(last_decision__lt=now - grace) | Q(last_decision__isnull=True, opened_at__lt=now - grace))
     )
@@ -342,7 +376,12 @@ def reconcile(*, now=None, grace=None):
             log.exception("reconciling workflow %s failed; the next sweep tries again", workflow_id)
     if outcomes:
         shown = ", ".join(f"{workflow_id}: {outcome}" for workflow_id, outcome in list(outcomes.items())[:10])
-        log.warning("the reconciler routed %d stuck workflow(s) (%s%s)", len(outcomes), shown, ", …" if len(outcomes) > 10 else "")
+        log.warning(
+            "the reconciler routed %d stuck workflow(s) (%s%s)",
+            len(outcomes),
+            shown,
+            ", …" if len(outcomes) > 10 else "",
+        )
     return outcomes
 
 

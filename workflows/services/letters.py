@@ -69,9 +69,16 @@ def issue(workflow, now):
 
 def _fonts():
     if "Vera" not in pdfmetrics.getRegisteredFontNames():
-        for name, file in (("Vera", "Vera.ttf"), ("Vera-Bold", "VeraBd.ttf"), ("Vera-Italic", "VeraIt.ttf"), ("Vera-BoldItalic", "VeraBI.ttf")):
+        for name, file in (
+            ("Vera", "Vera.ttf"),
+            ("Vera-Bold", "VeraBd.ttf"),
+            ("Vera-Italic", "VeraIt.ttf"),
+            ("Vera-BoldItalic", "VeraBI.ttf"),
+        ):
             pdfmetrics.registerFont(TTFont(name, file))  # shipped with reportlab; covers accented Latin text
-        pdfmetrics.registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-BoldItalic")
+        pdfmetrics.registerFontFamily(
+            "Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-BoldItalic"
+        )
 
 
 def _styles():
@@ -81,9 +88,13 @@ def _styles():
         "org": ParagraphStyle("org", base, fontName="Vera-Bold", fontSize=15, leading=18),
         "dept": ParagraphStyle("dept", base, textColor=MUTED),
         "date": ParagraphStyle("date", base, alignment=TA_RIGHT, textColor=MUTED),
-        "title": ParagraphStyle("title", base, fontName="Vera-Bold", fontSize=13, leading=17, spaceBefore=10, spaceAfter=6),
+        "title": ParagraphStyle(
+            "title", base, fontName="Vera-Bold", fontSize=13, leading=17, spaceBefore=10, spaceAfter=6
+        ),
         "h2": ParagraphStyle("h2", base, fontName="Vera-Bold", fontSize=11.5, leading=15, spaceBefore=12, spaceAfter=4),
-        "h3": ParagraphStyle("h3", base, fontName="Vera-Bold", fontSize=10, leading=13, spaceBefore=6, spaceAfter=2, textColor=MUTED),
+        "h3": ParagraphStyle(
+            "h3", base, fontName="Vera-Bold", fontSize=10, leading=13, spaceBefore=6, spaceAfter=2, textColor=MUTED
+        ),
         "item": ParagraphStyle("item", base, leftIndent=18, firstLineIndent=-18, spaceBefore=3),
         "reply": ParagraphStyle("reply", base, leftIndent=30, fontSize=8.5, leading=11.5, textColor=MUTED),
         "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=11),
@@ -113,16 +124,26 @@ def render(version, workflow=None, *, issued_at=None):
     labels = dict(version.pages.values_list("number", "label"))
     story = [
         Table(
-            [[Paragraph(_text(ORGANIZATION), st["org"]), Paragraph(_when(issued_at or timezone.now()), st["date"])],
-             [Paragraph(f"{_text(case.lead_department.name)} Department", st["dept"]), ""]],
+            [
+                [Paragraph(_text(ORGANIZATION), st["org"]), Paragraph(_when(issued_at or timezone.now()), st["date"])],
+                [Paragraph(f"{_text(case.lead_department.name)} Department", st["dept"]), ""],
+            ],
             colWidths=_columns(4.8, 2.2),
-            style=TableStyle([("LINEBELOW", (0, 1), (-1, 1), 1.2, INK), ("BOTTOMPADDING", (0, 1), (-1, 1), 8),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]),
+            style=TableStyle(
+                [
+                    ("LINEBELOW", (0, 1), (-1, 1), 1.2, INK),
+                    ("BOTTOMPADDING", (0, 1), (-1, 1), 8),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            ),
         ),  # fmt: skip
         Paragraph("Corrections letter" if issued_at else "Corrections letter — DRAFT", st["title"]),
     ]
     if not issued_at:
-        story.append(Paragraph("Draft: the review is not finished, and the comments below may still change.", st["draft"]))
+        story.append(
+            Paragraph("Draft: the review is not finished, and the comments below may still change.", st["draft"])
+        )
     facts = [
         ("Case", f"{case.number} — {case.title}"),
         ("Kind", case.get_kind_display()),
@@ -138,8 +159,14 @@ def render(version, workflow=None, *, issued_at=None):
         Table(
             [[Paragraph(f"<b>{_text(k)}</b>", st["cell"]), Paragraph(_text(v), st["cell"])] for k, v in facts],
             colWidths=_columns(1.4, 5.6),
-            style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 1)]),
+            style=TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ]
+            ),
         ),  # fmt: skip
         Spacer(0, 10),
         Paragraph(
@@ -158,7 +185,9 @@ def render(version, workflow=None, *, issued_at=None):
     story.append(Paragraph(f"{_text(case.lead_department.name)} Department, for the reviewing departments", st["body"]))
 
     out = io.BytesIO()
-    footer = f"{case.number} · {version.document.title} v{version.number} · corrections letter" + ("" if issued_at else " (draft)")
+    footer = f"{case.number} · {version.document.title} v{version.number} · corrections letter" + (
+        "" if issued_at else " (draft)"
+    )
     document = SimpleDocTemplate(
         out, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=0.7 * inch, bottomMargin=0.8 * inch,
         title=f"{case.number} corrections letter", author=ORGANIZATION, subject=case.title, invariant=1,
@@ -170,7 +199,13 @@ def render(version, workflow=None, *, issued_at=None):
 def _decisions(workflow, st):
     if workflow is None:
         return []
-    decided = [t for t in workflow.tasks.select_related("department", "decided_by", "stage").order_by("stage__number", "department__name") if t.status == Task.Status.DONE]
+    decided = [
+        t
+        for t in workflow.tasks.select_related("department", "decided_by", "stage").order_by(
+            "stage__number", "department__name"
+        )
+        if t.status == Task.Status.DONE
+    ]
     if not decided:
         return []
     rows = [[Paragraph(f"<b>{h}</b>", st["cell"]) for h in ("Department", "Decision", "By", "Date", "Comment")]]
@@ -211,7 +246,12 @@ def _comments(markups, labels, st):
                     st["item"],
                 )]  # fmt: skip
                 for reply in markup.comments.all():
-                    block.append(Paragraph(f"{_text(reply.author.get_username())} ({_when(reply.created_at)}): {_text(reply.body)}", st["reply"]))
+                    block.append(
+                        Paragraph(
+                            f"{_text(reply.author.get_username())} ({_when(reply.created_at)}): {_text(reply.body)}",
+                            st["reply"],
+                        )
+                    )
                 story.append(KeepTogether(block))
     return story
 

@@ -24,7 +24,9 @@ def case_stamp(case_id):
 
 def user_stamp(user):
     """The tasks of the user's departments, those they head, and those assigned to them."""
-    relevant = Q(department__in=member_departments(user)) | Q(department__in=headed_departments(user)) | Q(assignee=user)
+    relevant = (
+        Q(department__in=member_departments(user)) | Q(department__in=headed_departments(user)) | Q(assignee=user)
+    )
     found = Task.objects.filter(relevant).aggregate(changed=Max("changed_at"), last=Max("id"))
     changed = found["changed"].timestamp() if found["changed"] else 0
     return f"u{found['last'] or 0}.{changed:.6f}"

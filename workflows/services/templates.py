@@ -19,10 +19,16 @@ def seed_standard_template():
         return template
     review = WorkflowStage.objects.create(template=template, order=1, name="Department reviews")
     WorkflowStep.objects.create(
-        stage=review, kind=WorkflowStep.Kind.REVIEW, assignee=WorkflowStep.Assignee.CHOSEN_DEPARTMENTS, due_business_days=10
+        stage=review,
+        kind=WorkflowStep.Kind.REVIEW,
+        assignee=WorkflowStep.Assignee.CHOSEN_DEPARTMENTS,
+        due_business_days=10,
     )
     approval = WorkflowStage.objects.create(template=template, order=2, name="Approval")
     WorkflowStep.objects.create(
-        stage=approval, kind=WorkflowStep.Kind.APPROVAL, assignee=WorkflowStep.Assignee.LEAD_DEPARTMENT, due_business_days=5
+        stage=approval,
+        kind=WorkflowStep.Kind.APPROVAL,
+        assignee=WorkflowStep.Assignee.LEAD_DEPARTMENT,
+        due_business_days=5,
     )
     return template

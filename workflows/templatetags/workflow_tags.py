@@ -26,7 +26,14 @@ def case_workflow(context, case):
     submittable = []
     if can_upload(user, case) and not in_review:
         for document in case.documents.all():
-            latest = next((v for v in sorted(document.versions.all(), key=lambda v: -v.number) if v.status != DocumentVersion.Status.FAILED), None)
+            latest = next(
+                (
+                    v
+                    for v in sorted(document.versions.all(), key=lambda v: -v.number)
+                    if v.status != DocumentVersion.Status.FAILED
+                ),
+                None,
+            )
             if latest is not None and latest.status == DocumentVersion.Status.READY and latest.pk not in submitted:
                 submittable.append(latest)
     taking_part = {d.pk for d in case.departments.all()}
@@ -52,7 +59,7 @@ def decide_form(task, compact=False):
 
 @register.filter
 def due_label(task, now=None):
-    """"Overdue by 2 days", "Due today", "Due tomorrow" or "Due Mon Dec 8", in local time."""
+    """ "Overdue by 2 days", "Due today", "Due tomorrow" or "Due Mon Dec 8", in local time."""
     now = now or timezone.now()
     due_day = timezone.localtime(task.due_at - datetime.timedelta(microseconds=1)).date()
     today = timezone.localtime(now).date()

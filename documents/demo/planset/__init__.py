@@ -33,12 +33,18 @@ class Sheet:
 
 
 BASE_SHEETS = [  # discipline, first number, title, kind
-    ("G", 1, "COVER SHEET AND SHEET INDEX", "cover"), ("C", 101, "SITE PLAN", "site"),
-    ("L", 101, "LANDSCAPE PLAN", "landscape"), ("A", 101, "FLOOR PLAN", "floor"),
-    ("A", 101, "FLOOR PLAN", "floor"), ("A", 201, "EXTERIOR ELEVATIONS", "elevations"),
-    ("A", 301, "BUILDING SECTIONS", "sections"), ("S", 101, "FOUNDATION AND FRAMING PLAN", "framing"),
-    ("M", 101, "MECHANICAL PLAN", "mechanical"), ("P", 101, "PLUMBING PLAN", "plumbing"),
-    ("E", 101, "ELECTRICAL PLAN", "electrical"), ("FP", 101, "FIRE PROTECTION PLAN", "fire"),
+    ("G", 1, "COVER SHEET AND SHEET INDEX", "cover"),
+    ("C", 101, "SITE PLAN", "site"),
+    ("L", 101, "LANDSCAPE PLAN", "landscape"),
+    ("A", 101, "FLOOR PLAN", "floor"),
+    ("A", 101, "FLOOR PLAN", "floor"),
+    ("A", 201, "EXTERIOR ELEVATIONS", "elevations"),
+    ("A", 301, "BUILDING SECTIONS", "sections"),
+    ("S", 101, "FOUNDATION AND FRAMING PLAN", "framing"),
+    ("M", 101, "MECHANICAL PLAN", "mechanical"),
+    ("P", 101, "PLUMBING PLAN", "plumbing"),
+    ("E", 101, "ELECTRICAL PLAN", "electrical"),
+    ("FP", 101, "FIRE PROTECTION PLAN", "fire"),
 ]
 
 
@@ -63,7 +69,9 @@ def write_plan_set(path, *, project, address, sheets=12, raster_images=False):
     listing = sheet_list(sheets)
     project_rng = random.Random(zlib.crc32(project.encode()))
     info = {
-        "project": project, "address": address, "sheets": listing,
+        "project": project,
+        "address": address,
+        "sheets": listing,
         "city": project_rng.choice(["RIVERSIDE", "FAIRVIEW", "GREENVILLE", "SPRINGFIELD", "MADISON"]),
         "number": f"{project_rng.randint(2023, 2026)}-{project_rng.randint(100, 999)}",
         "date": f"{project_rng.randint(1, 12):02d}/{project_rng.randint(1, 28):02d}/2025",

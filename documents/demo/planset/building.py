@@ -4,8 +4,22 @@ from dataclasses import dataclass
 
 from documents.demo.planset.drawing import SCALES, VIEW, bubble, feet_inches, text, wall
 
-ROOM_NAMES = ["OFFICE", "OFFICE", "CONFERENCE", "STORAGE", "BREAK ROOM", "OPEN OFFICE", "COPY / WORK",
-              "ELEC.", "JAN.", "IT / DATA", "RETAIL", "TENANT SPACE", "LOUNGE", "MAIL"]
+ROOM_NAMES = [
+    "OFFICE",
+    "OFFICE",
+    "CONFERENCE",
+    "STORAGE",
+    "BREAK ROOM",
+    "OPEN OFFICE",
+    "COPY / WORK",
+    "ELEC.",
+    "JAN.",
+    "IT / DATA",
+    "RETAIL",
+    "TENANT SPACE",
+    "LOUNGE",
+    "MAIL",
+]
 
 
 @dataclass(frozen=True)
@@ -77,8 +91,9 @@ def rooms_of(rng, g, level):
     """Rooms north and south of a corridor on grid line ys[mid]: [(x0, y0, x1, y1, name, number)]."""
     mid = g.ys[len(g.ys) // 2]
     half = 4 * g.scale
-    cuts = sorted({*g.xs, *(x + (x2 - x) * rng.choice([0.4, 0.5, 0.6]) for x, x2 in zip(g.xs, g.xs[1:])
-                            if rng.random() < 0.5)})
+    cuts = sorted(
+        {*g.xs, *(x + (x2 - x) * rng.choice([0.4, 0.5, 0.6]) for x, x2 in zip(g.xs, g.xs[1:]) if rng.random() < 0.5)}
+    )
     rooms, number = [], level * 100 + 1
     for y0, y1 in ((mid + half, g.ys[-1]), (g.ys[0], mid - half)):
         for x0, x1 in zip(cuts, cuts[1:]):

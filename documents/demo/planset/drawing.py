@@ -7,7 +7,7 @@ MARGIN, TB_W, GAP = 36, 252, 18  # border inset, title block width, space around
 AREA = (MARGIN + GAP, MARGIN + GAP, W - MARGIN - TB_W - GAP, H - MARGIN - GAP)  # x0, y0, x1, y1
 NOTES_W = 300  # the notes column at the right of the drawing area
 VIEW = (AREA[0], AREA[1] + 40, AREA[2] - NOTES_W - GAP, AREA[3])  # where the drawing goes
-SCALES = [(9.0, '1/8" = 1\'-0"'), (6.75, '3/32" = 1\'-0"'), (4.5, '1/16" = 1\'-0"'), (3.6, "1\" = 20'-0\"")]
+SCALES = [(9.0, '1/8" = 1\'-0"'), (6.75, '3/32" = 1\'-0"'), (4.5, '1/16" = 1\'-0"'), (3.6, '1" = 20\'-0"')]
 
 
 def text(c, x, y, s, size=8, font="Helvetica", anchor="left"):

@@ -2,7 +2,19 @@
 
 from documents.demo.planset.building import ROOM_NAMES, draw_grid, draw_plan, grid_letter
 from documents.demo.planset.drawing import (
-    AREA, NOTES_W, SCALES, VIEW, bubble, feet_inches, fit_text, frange, north_arrow, paragraph, table, text, view_title,
+    AREA,
+    NOTES_W,
+    SCALES,
+    VIEW,
+    bubble,
+    feet_inches,
+    fit_text,
+    frange,
+    north_arrow,
+    paragraph,
+    table,
+    text,
+    view_title,
 )
 
 NOTES = [
@@ -12,7 +24,7 @@ NOTES = [
     "DO NOT SCALE DRAWINGS. WRITTEN DIMENSIONS GOVERN.",
     "PROVIDE FIRE BLOCKING AT ALL CONCEALED SPACES PER IBC 718.",
     "ALL PENETRATIONS OF RATED ASSEMBLIES SHALL BE SEALED WITH A LISTED FIRESTOP SYSTEM.",
-    "PROVIDE 5/8\" TYPE X GYPSUM BOARD AT ALL RATED WALLS, SEE WALL TYPES.",
+    'PROVIDE 5/8" TYPE X GYPSUM BOARD AT ALL RATED WALLS, SEE WALL TYPES.',
     "ACCESSIBLE ROUTES SHALL COMPLY WITH ICC A117.1 AND THE ADA STANDARDS.",
     "COORDINATE ALL OPENINGS WITH MECHANICAL, ELECTRICAL AND PLUMBING DRAWINGS.",
     "PROVIDE BLOCKING FOR ALL WALL-MOUNTED FIXTURES, EQUIPMENT AND GRAB BARS.",
@@ -20,9 +32,14 @@ NOTES = [
     "SEALANT AT ALL EXTERIOR JOINTS TO BE COLOR-MATCHED, SEE SPECIFICATIONS.",
 ]
 STEEL = ["W12x26", "W14x30", "W16x26", "W16x31", "W18x35", "W21x44", "W24x55"]
-PLANTS = [("QR", "Quercus rubra", "Red oak", '2" cal.'), ("AR", "Acer rubrum", "Red maple", '2" cal.'),
-          ("CC", "Cercis canadensis", "Redbud", "6' ht."), ("IG", "Ilex glabra", "Inkberry", "5 gal."),
-          ("PV", "Panicum virgatum", "Switchgrass", "1 gal."), ("RA", "Rhus aromatica", "Fragrant sumac", "3 gal.")]
+PLANTS = [
+    ("QR", "Quercus rubra", "Red oak", '2" cal.'),
+    ("AR", "Acer rubrum", "Red maple", '2" cal.'),
+    ("CC", "Cercis canadensis", "Redbud", "6' ht."),
+    ("IG", "Ilex glabra", "Inkberry", "5 gal."),
+    ("PV", "Panicum virgatum", "Switchgrass", "1 gal."),
+    ("RA", "Rhus aromatica", "Fragrant sumac", "3 gal."),
+]
 
 
 def notes_column(c, rng, title="GENERAL NOTES"):
@@ -79,8 +96,14 @@ def elevations(c, rng, sheet, info):
         tag_y = base + floor_h * (floors - 0.5)
         c.setLineWidth(0.4)
         c.line(g.xs[0] - 70, tag_y, g.xs[0] + 0.1 * (g.xs[1] - g.xs[0]), tag_y)
-        text(c, g.xs[0] - 70, tag_y + 3, rng.choice(["FIBER CEMENT PANEL", "BRICK VENEER", "METAL PANEL"]), 6,
-             "Helvetica-Bold")
+        text(
+            c,
+            g.xs[0] - 70,
+            tag_y + 3,
+            rng.choice(["FIBER CEMENT PANEL", "BRICK VENEER", "METAL PANEL"]),
+            6,
+            "Helvetica-Bold",
+        )
         view_title(c, VIEW[0], base - 50, i + 1, name, g.scale_text)
     notes_column(c, rng, "ELEVATION NOTES")
 
@@ -127,8 +150,15 @@ def framing(c, rng, sheet, info):
         while x < x1 - 1:
             c.line(x, g.ys[0], x, g.ys[-1])
             x += spacing
-        text(c, (x0 + x1) / 2, g.ys[0] + 20, f"{rng.choice(['18K5', '20K4', '22K6'])} @ {spacing / s:.0f}'-0\" O.C.",
-             7, "Helvetica-Bold", "center")
+        text(
+            c,
+            (x0 + x1) / 2,
+            g.ys[0] + 20,
+            f"{rng.choice(['18K5', '20K4', '22K6'])} @ {spacing / s:.0f}'-0\" O.C.",
+            7,
+            "Helvetica-Bold",
+            "center",
+        )
     c.setLineWidth(2)
     for y in g.ys:
         c.line(g.xs[0], y, g.xs[-1], y)
@@ -139,7 +169,8 @@ def framing(c, rng, sheet, info):
         for y in g.ys:
             c.rect(x - 5, y - 5, 10, 10, fill=1)
     rows = [["MARK", "SIZE", "REINF.", "TOP EL."]] + [
-        [f"F{n}", f"{w}'-0\" SQ x 2'-0\"", f"({w + 2}) #5 E.W.", "-2'-0\""] for n, w in enumerate((4, 5, 6, 8), 1)]
+        [f"F{n}", f"{w}'-0\" SQ x 2'-0\"", f"({w + 2}) #5 E.W.", "-2'-0\""] for n, w in enumerate((4, 5, 6, 8), 1)
+    ]
     y = paragraph(c, AREA[2] - NOTES_W, AREA[3] - 10, NOTES_W, "STRUCTURAL NOTES", rng.sample(NOTES, 4))
     table(c, AREA[2] - NOTES_W, y, [50, 100, 90, 60], rows)
     view_title(c, VIEW[0], AREA[1] + 6, 1, sheet.title, g.scale_text)
@@ -167,8 +198,10 @@ def supply_diffuser(c, rng, s, mid, x0, y0, x1, y1, cy):
     c.setLineWidth(0.5)
     c.line(cx - 0.5 * s, mid, cx - 0.5 * s, cy), c.line(cx + 0.5 * s, mid, cx + 0.5 * s, cy)  # branch duct
     c.rect(cx - 1.5 * s, cy - 1.5 * s, 3 * s, 3 * s)
-    c.line(cx - 1.5 * s, cy - 1.5 * s, cx + 1.5 * s, cy + 1.5 * s), c.line(cx - 1.5 * s, cy + 1.5 * s, cx + 1.5 * s,
-                                                                             cy - 1.5 * s)
+    (
+        c.line(cx - 1.5 * s, cy - 1.5 * s, cx + 1.5 * s, cy + 1.5 * s),
+        c.line(cx - 1.5 * s, cy + 1.5 * s, cx + 1.5 * s, cy - 1.5 * s),
+    )
     text(c, cx + 2 * s, cy - 2.5 * s, f"{rng.choice([150, 200, 250, 300])} CFM", 6)
 
 
@@ -188,8 +221,16 @@ def lighting_and_power(c, rng, s, mid, x0, y0, x1, y1, cy):
     c.setLineWidth(0.4)
     for fx in (x0 + (x1 - x0) / 3, x0 + 2 * (x1 - x0) / 3):  # 2x4 troffers
         c.rect(fx - s, cy - 2 * s, 2 * s, 4 * s), c.line(fx - s, cy - 2 * s, fx + s, cy + 2 * s)
-    c.bezier(x0 + (x1 - x0) / 3, cy, x0 + (x1 - x0) / 2, cy + 4 * s, x0 + (x1 - x0) / 2, cy + 4 * s,
-             x0 + 2 * (x1 - x0) / 3, cy)  # circuiting
+    c.bezier(
+        x0 + (x1 - x0) / 3,
+        cy,
+        x0 + (x1 - x0) / 2,
+        cy + 4 * s,
+        x0 + (x1 - x0) / 2,
+        cy + 4 * s,
+        x0 + 2 * (x1 - x0) / 3,
+        cy,
+    )  # circuiting
     c.circle(x0 + 2 * s, y0 + 2 * s, 0.6 * s)  # receptacle
     text(c, x1 - 3 * s, y0 + 1.5 * s, "$", 8, "Helvetica-Bold")  # switch
     text(c, x0 + 3 * s, y0 + 1.5 * s, f"LA-{rng.randint(1, 42)}", 6)
@@ -205,23 +246,36 @@ def sprinklers(c, rng, s, mid, x0, y0, x1, y1, cy):
 
 
 MEP = {  # the main along the corridor, what goes in each room
-    "mechanical": ('24x14 SA DUCT', supply_diffuser), "plumbing": ('2" CW MAIN', plumbing_fixture),
-    "electrical": (None, lighting_and_power), "fire": ('4" CROSS MAIN', sprinklers),
+    "mechanical": ("24x14 SA DUCT", supply_diffuser),
+    "plumbing": ('2" CW MAIN', plumbing_fixture),
+    "electrical": (None, lighting_and_power),
+    "fire": ('4" CROSS MAIN', sprinklers),
 }
 
 
 def site(c, rng, sheet, info, landscape=False):
     g, s = info["grid"], 3.6  # 1" = 20'-0"
     x0, y0 = VIEW[0] + 160, VIEW[1] + 240
-    lot = [(x0, y0), (VIEW[2] - 180, y0 + rng.randint(-20, 20)),
-           (VIEW[2] - 200 + rng.randint(-30, 30), VIEW[3] - 120), (x0 + rng.randint(0, 60), VIEW[3] - 140)]
+    lot = [
+        (x0, y0),
+        (VIEW[2] - 180, y0 + rng.randint(-20, 20)),
+        (VIEW[2] - 200 + rng.randint(-30, 30), VIEW[3] - 120),
+        (x0 + rng.randint(0, 60), VIEW[3] - 140),
+    ]
     c.setLineWidth(1.8)
     c.setDash([18, 4, 3, 4])
     c.lines([(*a, *b) for a, b in zip(lot, lot[1:] + lot[:1])])
     c.setDash()
     for (ax, ay), (bx, by) in zip(lot, lot[1:] + lot[:1]):
-        text(c, (ax + bx) / 2, (ay + by) / 2 + 6, f"N {rng.randint(0, 89)}°{rng.randint(0, 59):02d}'"
-             f"{rng.randint(0, 59):02d}\" E  {rng.uniform(180, 420):.2f}'", 7, anchor="center")
+        text(
+            c,
+            (ax + bx) / 2,
+            (ay + by) / 2 + 6,
+            f"N {rng.randint(0, 89)}°{rng.randint(0, 59):02d}'"
+            f"{rng.randint(0, 59):02d}\" E  {rng.uniform(180, 420):.2f}'",
+            7,
+            anchor="center",
+        )
     c.setLineWidth(1), c.line(VIEW[0], y0 - 60, VIEW[2], y0 - 60), c.line(VIEW[0], y0 - 150, VIEW[2], y0 - 150)
     c.setDash(20, 8), c.line(VIEW[0], y0 - 105, VIEW[2], y0 - 105), c.setDash()
     text(c, VIEW[0] + 20, y0 - 100, info["address"].split(" ", 1)[-1].upper(), 12, "Helvetica-Bold")
@@ -239,7 +293,8 @@ def site(c, rng, sheet, info, landscape=False):
             c.circle(tx, ty, r), c.circle(tx, ty, 2)
             text(c, tx + r, ty + r - 4, rng.choice(PLANTS)[0], 6)
         rows = [["KEY", "BOTANICAL NAME", "COMMON NAME", "SIZE", "QTY"]] + [
-            [*plant, rng.randint(3, 40)] for plant in PLANTS]
+            [*plant, rng.randint(3, 40)] for plant in PLANTS
+        ]
         table(c, AREA[2] - NOTES_W, AREA[3] - 20, [30, 100, 80, 50, 30], rows)
     else:
         stall_w, stall_d = 9 * s, 18 * s
@@ -252,8 +307,18 @@ def site(c, rng, sheet, info, landscape=False):
                 if k == 2 and row == 0:
                     text(c, sx + stall_w / 2, ry + 8, "ADA", 6, "Helvetica-Bold", "center")
         y = paragraph(c, AREA[2] - NOTES_W, AREA[3] - 10, NOTES_W, "SITE NOTES", rng.sample(NOTES, 5))
-        table(c, AREA[2] - NOTES_W, y, [170, 130], [["SITE DATA", ""], ["ZONING", rng.choice(["MU-2", "C-3", "TC"])],
-              ["LOT AREA", f"{rng.randint(38000, 90000):,} SF"], ["PARKING PROVIDED", f"{rng.randint(40, 90)} STALLS"]])
+        table(
+            c,
+            AREA[2] - NOTES_W,
+            y,
+            [170, 130],
+            [
+                ["SITE DATA", ""],
+                ["ZONING", rng.choice(["MU-2", "C-3", "TC"])],
+                ["LOT AREA", f"{rng.randint(38000, 90000):,} SF"],
+                ["PARKING PROVIDED", f"{rng.randint(40, 90)} STALLS"],
+            ],
+        )
     north_arrow(c, VIEW[2] - 60, VIEW[3] - 60)
     view_title(c, VIEW[0], AREA[1] + 6, 1, sheet.title, SCALES[3][1])
 
@@ -265,16 +330,29 @@ def cover(c, rng, sheet, info):
     text(c, x, y - 70, f"CITY OF {info['city']} - BUILDING PERMIT SUBMITTAL - PROJECT {info['number']}", 14)
     c.setLineWidth(0.8)  # a perspective sketch of the building
     bx, by, bw, bh = x + 40, AREA[1] + 420, 700, 360
-    c.rect(bx, by, bw, bh), c.lines([(bx, by + bh, bx + 180, by + bh + 120), (bx + bw, by + bh, bx + bw + 180,
-                                     by + bh + 120), (bx + 180, by + bh + 120, bx + bw + 180, by + bh + 120),
-                                     (bx + bw, by, bx + bw + 180, by + 120), (bx + bw + 180, by + 120,
-                                     bx + bw + 180, by + bh + 120)])
+    (
+        c.rect(bx, by, bw, bh),
+        c.lines(
+            [
+                (bx, by + bh, bx + 180, by + bh + 120),
+                (bx + bw, by + bh, bx + bw + 180, by + bh + 120),
+                (bx + 180, by + bh + 120, bx + bw + 180, by + bh + 120),
+                (bx + bw, by, bx + bw + 180, by + 120),
+                (bx + bw + 180, by + 120, bx + bw + 180, by + bh + 120),
+            ]
+        ),
+    )
     for i in range(1, 4):
         for j in range(10):
             c.rect(bx + 20 + j * 68, by + i * 90 - 50, 44, 50)
-    rows = [["PROJECT DATA", ""], ["OCCUPANCY", rng.choice(["B / M", "B", "R-2 / M"])],
-            ["CONSTRUCTION TYPE", rng.choice(["II-B", "V-A", "III-A"])], ["SPRINKLERED", "YES, NFPA 13"],
-            ["GROSS AREA", f"{rng.randint(18000, 64000):,} SF"], ["STORIES", str(rng.randint(2, 4))]]
+    rows = [
+        ["PROJECT DATA", ""],
+        ["OCCUPANCY", rng.choice(["B / M", "B", "R-2 / M"])],
+        ["CONSTRUCTION TYPE", rng.choice(["II-B", "V-A", "III-A"])],
+        ["SPRINKLERED", "YES, NFPA 13"],
+        ["GROSS AREA", f"{rng.randint(18000, 64000):,} SF"],
+        ["STORIES", str(rng.randint(2, 4))],
+    ]
     table(c, x, AREA[1] + 340, [160, 140], rows)
     paragraph(c, x + 360, AREA[1] + 340, 420, "CODE ANALYSIS", rng.sample(NOTES, 5))
     mx, my = AREA[0] + 1300, AREA[1] + 60  # vicinity map
@@ -291,19 +369,37 @@ def cover(c, rng, sheet, info):
     c.circle(mx + 245, my + 190, 9, fill=1)
     text(c, mx + 258, my + 196, "PROJECT SITE", 8, "Helvetica-Bold")
     text(c, mx, my - 16, "VICINITY MAP - NOT TO SCALE", 9, "Helvetica-Bold")
-    table(c, mx + 520, my + 320, [110, 190], [["CONSULTANT", "FIRM"], ["ARCHITECT", "Halvorsen + Okafor Architects"],
-          ["STRUCTURAL", "Petrov Structural Engineers"], ["MEP", "Lindqvist Engineering Group"],
-          ["CIVIL", "Ramirez Civil & Survey"], ["LANDSCAPE", "Field & Fern Studio"]])
+    table(
+        c,
+        mx + 520,
+        my + 320,
+        [110, 190],
+        [
+            ["CONSULTANT", "FIRM"],
+            ["ARCHITECT", "Halvorsen + Okafor Architects"],
+            ["STRUCTURAL", "Petrov Structural Engineers"],
+            ["MEP", "Lindqvist Engineering Group"],
+            ["CIVIL", "Ramirez Civil & Survey"],
+            ["LANDSCAPE", "Field & Fern Studio"],
+        ],
+    )
     per_column = 55
     listing = info["sheets"]
     for column in range(0, len(listing), per_column):
-        rows = [["SHEET", "TITLE"]] + [[s.label, s.title] for s in listing[column:column + per_column]]
+        rows = [["SHEET", "TITLE"]] + [[s.label, s.title] for s in listing[column : column + per_column]]
         table(c, AREA[0] + 1300 + (column // per_column) * 330, AREA[3] - 20, [60, 250], rows, 13)
 
 
 DRAW = {
-    "cover": cover, "site": site, "landscape": lambda c, r, s, i: site(c, r, s, i, landscape=True),
-    "floor": floor, "elevations": elevations, "sections": sections, "framing": framing,
-    **{kind: (lambda k: lambda c, r, s, i: mep(c, r, s, i, k))(kind)
-       for kind in ("mechanical", "plumbing", "electrical", "fire")},
+    "cover": cover,
+    "site": site,
+    "landscape": lambda c, r, s, i: site(c, r, s, i, landscape=True),
+    "floor": floor,
+    "elevations": elevations,
+    "sections": sections,
+    "framing": framing,
+    **{
+        kind: (lambda k: lambda c, r, s, i: mep(c, r, s, i, k))(kind)
+        for kind in ("mechanical", "plumbing", "electrical", "fire")
+    },
 }

@@ -3,7 +3,7 @@
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from reportlab.lib.utils import simpleSplit
 
-from documents.demo.planset.drawing import H, MARGIN, TB_W, W, fit_text, frange, table, text
+from documents.demo.planset.drawing import MARGIN, TB_W, H, W, fit_text, frange, table, text
 
 
 def border(c):
@@ -20,8 +20,11 @@ def title_block(c, rng, sheet, info, photo):
     for i, line in enumerate(["410 Commerce Street, Suite 300", "T 555 0142 2210", "www.ho-architects.example"]):
         text(c, x, y - 34 - i * 10, line, 7)
     y -= 90
-    for role, firm in (("STRUCTURAL", "Petrov Structural Engineers"), ("MEP", "Lindqvist Engineering Group"),
-                       ("CIVIL", "Ramirez Civil & Survey")):
+    for role, firm in (
+        ("STRUCTURAL", "Petrov Structural Engineers"),
+        ("MEP", "Lindqvist Engineering Group"),
+        ("CIVIL", "Ramirez Civil & Survey"),
+    ):
         text(c, x, y, role, 6, "Helvetica-Bold")
         text(c, x + 60, y, firm, 7)
         y -= 11
@@ -31,9 +34,19 @@ def title_block(c, rng, sheet, info, photo):
     text(c, x + w / 2, y - 18, f"CITY OF {info['city']}", 10, "Helvetica-Bold", "center")
     text(c, x + w / 2, y - 32, "PERMIT SUBMITTAL", 9, anchor="center")
     text(c, x + w / 2, y - 44, "NOT FOR CONSTRUCTION", 7, anchor="center")
-    y = table(c, x, y - 70, [24, 140, w - 164], [["NO.", "REVISION", "DATE"]] + [
-        [str(n), d, f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/25"] for n, d in
-        enumerate(rng.sample(["PLAN CHECK RESPONSE", "OWNER REVISIONS", "ADDENDUM 1", "BID SET"], 2), 1)], 12, 6)
+    y = table(
+        c,
+        x,
+        y - 70,
+        [24, 140, w - 164],
+        [["NO.", "REVISION", "DATE"]]
+        + [
+            [str(n), d, f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/25"]
+            for n, d in enumerate(rng.sample(["PLAN CHECK RESPONSE", "OWNER REVISIONS", "ADDENDUM 1", "BID SET"], 2), 1)
+        ],
+        12,
+        6,
+    )
     y = key_plan(c, rng, x, y, w, info["grid"])
     if photo is not None:
         c.drawImage(photo, x, y - 160, w, 160)  # by file name: reportlab embeds the JPEG as it is
@@ -47,9 +60,15 @@ def title_block(c, rng, sheet, info, photo):
     text(c, x, y, "PROJECT", 6, "Helvetica-Bold")
     fit_text(c, x, y - 14, info["project"], w, 11)
     text(c, x, y - 28, info["address"], 8)
-    for i, (k, v) in enumerate((("PROJECT NO.", info["number"]), ("DATE", info["date"]),
-                                ("DRAWN BY", rng.choice(["JH", "MK", "AO", "TR"])),
-                                ("CHECKED BY", rng.choice(["LH", "DO"])), ("SCALE", "AS NOTED"))):
+    for i, (k, v) in enumerate(
+        (
+            ("PROJECT NO.", info["number"]),
+            ("DATE", info["date"]),
+            ("DRAWN BY", rng.choice(["JH", "MK", "AO", "TR"])),
+            ("CHECKED BY", rng.choice(["LH", "DO"])),
+            ("SCALE", "AS NOTED"),
+        )
+    ):
         text(c, x, y - 50 - i * 13, k, 6, "Helvetica-Bold")
         text(c, x + 80, y - 50 - i * 13, v, 8)
     y -= 130
@@ -73,8 +92,12 @@ def key_plan(c, rng, x, y, w, g):
     a, b = (g.xs[part] - g.xs[0]) * k, (g.xs[part + 1] - g.xs[0]) * k
     c.setLineWidth(0.3)
     for t in frange(0, b - a + (g.ys[-1] - g.ys[0]) * k, 4):  # 45-degree hatch, clipped to the part
-        c.line(kx + a + max(0, t - (g.ys[-1] - g.ys[0]) * k), ky + min(t, (g.ys[-1] - g.ys[0]) * k),
-               kx + a + min(t, b - a), ky + max(0, t - (b - a)))
+        c.line(
+            kx + a + max(0, t - (g.ys[-1] - g.ys[0]) * k),
+            ky + min(t, (g.ys[-1] - g.ys[0]) * k),
+            kx + a + min(t, b - a),
+            ky + max(0, t - (b - a)),
+        )
     return ky - 20
 
 
@@ -82,8 +105,9 @@ def aerial_photo(rng, path, size=(2000, 1400)):
     """Write a JPEG of about 480 KB that looks like an aerial photo (fields, roads, roofs, grain); return `path`."""
     w, h = size
     blobs = Image.frombytes("L", (w // 64, h // 64), rng.randbytes(w // 64 * (h // 64)))
-    image = ImageOps.colorize(blobs.resize(size, Image.Resampling.BICUBIC), (46, 60, 34), (190, 178, 140),
-                              (104, 122, 70))
+    image = ImageOps.colorize(
+        blobs.resize(size, Image.Resampling.BICUBIC), (46, 60, 34), (190, 178, 140), (104, 122, 70)
+    )
     draw = ImageDraw.Draw(image)
     for _ in range(rng.randint(3, 6)):
         horizontal = rng.random() < 0.5

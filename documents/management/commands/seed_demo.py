@@ -42,12 +42,15 @@ class Command(BaseCommand):
 
     def department(self, slug, name, color):
         group, _ = Group.objects.get_or_create(name=name)
-        department, _ = Department.objects.get_or_create(slug=slug, defaults={"name": name, "group": group, "color": color})
+        department, _ = Department.objects.get_or_create(
+            slug=slug, defaults={"name": name, "group": group, "color": color}
+        )
         return department
 
     def user(self, username, superuser=False):
         user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"email": f"{username}@example.gov", "is_staff": superuser, "is_superuser": superuser}
+            username=username,
+            defaults={"email": f"{username}@example.gov", "is_staff": superuser, "is_superuser": superuser},
         )
         if created:
             user.set_password(settings.DEMO_PASSWORD)
