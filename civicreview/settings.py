@@ -212,6 +212,8 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "documents.models.DocumentVersion.Status",
         "AnnotationKindEnum": "reviews.models.Annotation.Kind",
         "AnnotationStatusEnum": "reviews.models.Annotation.Status",
+        "AnnotationCategoryEnum": "reviews.models.Annotation.Category",
+        "CommentVisibilityEnum": "reviews.models.Comment.Visibility",
         "TaskKindEnum": "workflows.models.WorkflowStep.Kind",
         "TaskStatusEnum": "workflows.models.Task.Status",
         "WorkflowStatusEnum": "workflows.models.Workflow.Status",

@@ -34,7 +34,7 @@ MAX_TEXT = 10_000
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 STYLE_NUMBERS = {"width": (0.1, 50.0), "opacity": (0.0, 1.0), "font_size": (4.0, 200.0)}
 STYLE_COLORS = {"color", "fill"}
-EDITABLE = {"page", "geometry", "style", "text", "status"}
+EDITABLE = {"page", "geometry", "style", "text", "status", "category"}
 
 
 def invalid(field, message):
@@ -103,6 +103,12 @@ def check_status(status):
     if status not in Annotation.Status.values:
         raise invalid("status", "Status must be open or resolved.")
     return status
+
+
+def check_category(category):
+    if category not in Annotation.Category.values:
+        raise invalid("category", "Category must be correction, note or internal.")
+    return category
 
 
 def check_changes(changes):

@@ -28,6 +28,11 @@ class Annotation(models.Model):
         OPEN = "open", "Open"
         RESOLVED = "resolved", "Resolved"
 
+    class Category(models.TextChoices):
+        CORRECTION = "correction", "Correction"  # the applicant must answer it
+        NOTE = "note", "Note"  # for the applicant's information
+        INTERNAL = "internal", "Internal"  # reviewers only: never shown to an applicant nor printed
+
     version = models.ForeignKey("documents.DocumentVersion", on_delete=models.CASCADE, related_name="annotations")
     page = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -35,6 +40,20 @@ class Annotation(models.Model):
     style = models.JSONField(default=dict, blank=True)
     text = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    category = models.CharField(max_length=16, choices=Category.choices, default=Category.CORRECTION)
+    released_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its review cycle ended and it went out to the applicant (never, if internal).",
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        help_text="The markup of the previous version this one was carried forward from at a resubmittal.",
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
     department = models.ForeignKey("documents.Department", on_delete=models.PROTECT, related_name="annotations")
     revision = models.PositiveIntegerField(default=1)
@@ -50,9 +69,14 @@ class Annotation(models.Model):
 
 
 class Comment(models.Model):
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", "Reviewers only"
+        APPLICANT = "applicant", "Shared with the applicant"
+
     annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
+    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from reviews.models import Annotation
+from reviews.models import Annotation, Comment
 
 
 class AnnotationSerializer(serializers.Serializer):
@@ -14,6 +14,9 @@ class AnnotationSerializer(serializers.Serializer):
     style = serializers.JSONField(required=False)
     text = serializers.CharField(required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=Annotation.Status.choices, required=False)
+    category = serializers.ChoiceField(choices=Annotation.Category.choices, required=False)
+    released_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    carried_from = serializers.IntegerField(read_only=True, allow_null=True)
     author = serializers.CharField(read_only=True)
     department = serializers.CharField(read_only=True)
     revision = serializers.IntegerField(read_only=True)
@@ -28,6 +31,7 @@ class AnnotationChangeSerializer(serializers.Serializer):
     style = serializers.JSONField(required=False)
     text = serializers.CharField(required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=Annotation.Status.choices, required=False)
+    category = serializers.ChoiceField(choices=Annotation.Category.choices, required=False)
 
 
 class CommentSerializer(serializers.Serializer):
@@ -35,6 +39,7 @@ class CommentSerializer(serializers.Serializer):
     annotation = serializers.IntegerField(read_only=True)
     author = serializers.CharField(read_only=True)
     body = serializers.CharField()
+    visibility = serializers.ChoiceField(choices=Comment.Visibility.choices, required=False)
     created_at = serializers.DateTimeField(read_only=True)
 
 

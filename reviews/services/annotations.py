@@ -31,6 +31,9 @@ def annotation_json(annotation):
         "style": annotation.style,
         "text": annotation.text,
         "status": annotation.status,
+        "category": annotation.category,
+        "released_at": annotation.released_at and annotation.released_at.isoformat(),
+        "carried_from": annotation.carried_from_id,
         "author": annotation.author.username,
         "department": annotation.department.slug,
         "revision": annotation.revision,
@@ -45,6 +48,7 @@ def comment_json(comment):
         "annotation": comment.annotation_id,
         "author": comment.author.username,
         "body": comment.body,
+        "visibility": comment.visibility,
         "created_at": comment.created_at.isoformat(),
     }
 
@@ -134,6 +138,7 @@ def create_annotation(user, version, data, *, ref=""):
         "style": rules.check_style(data.get("style", {"color": department.color, "width": 2})),
         "text": rules.check_text(data.get("text", "")),
         "status": rules.check_status(data.get("status", Annotation.Status.OPEN)),
+        "category": rules.check_category(data.get("category", Annotation.Category.CORRECTION)),
     }
 
     def change():
@@ -162,6 +167,8 @@ def update_annotation(user, annotation_id, revision, changes, *, ref="", version
             current.text = rules.check_text(changes["text"])
         if "status" in changes:
             current.status = rules.check_status(changes["status"])
+        if "category" in changes:
+            current.category = rules.check_category(changes["category"])
         current.revision += 1
         current.save()
         return events.record(

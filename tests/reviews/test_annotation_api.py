@@ -28,10 +28,22 @@ def test_create_answers_the_contracts_annotation(review, fire):
     body = response.json()
     assert set(body) == {
         "id", "version", "page", "kind", "geometry", "style", "text", "status",
+        "category", "released_at", "carried_from",
         "author", "department", "revision", "created_at", "updated_at",
     }  # fmt: skip
     assert body["geometry"] == {"points": [[120.5, 88.0], [410.0, 260.25]]}
     assert (body["status"], body["author"], body["department"], body["revision"]) == ("open", "fire", "fire", 1)
+    assert (body["category"], body["released_at"], body["carried_from"]) == ("correction", None, None)
+
+
+def test_category_is_chosen_and_changed_and_checked(review, fire):
+    note = create(fire, review.version, category="note").json()
+    assert note["category"] == "note"
+    changed = fire.patch(f"/api/annotations/{note['id']}/", {"revision": 1, "category": "internal"}, format="json")
+    assert changed.json()["category"] == "internal"
+    refused = create(fire, review.version, category="secret")
+    assert refused.status_code == 400
+    assert refused.json() == {"category": ["Category must be correction, note or internal."]}
 
 
 def test_list_filters_by_page_and_status(review, fire):
