@@ -5,6 +5,8 @@ Services raise Django's own exceptions where one fits — ValidationError
 found) — and these for the rest.
 """
 
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 
@@ -12,7 +14,7 @@ from django.http import Http404
 class Conflict(Exception):
     """The client's revision is stale; `current` is the object as it stands."""
 
-    def __init__(self, message, current=None):
+    def __init__(self, message: str, current: Any = None) -> None:
         super().__init__(message)
         self.current = current
 
@@ -28,7 +30,7 @@ class RateLimited(Exception):
 NOT_FOUND = "Not found."  # never say what was looked for
 
 
-def describe(exc):
+def describe(exc: BaseException) -> tuple[str, int, dict[str, Any]] | None:
     """(code, HTTP status, message dict) for a refusal, or None for a bug."""
     if isinstance(exc, ValidationError):
         if hasattr(exc, "error_dict"):

@@ -23,6 +23,7 @@ def ranged_file_response(request, field_file, *, content_type, filename, etag=No
     size = field_file.size
     header = request.headers.get("Range", "").strip()
     match = RANGE.match(header) if header and _if_range_holds(request, etag) else None
+    response: HttpResponse | StreamingHttpResponse
     if not match or (not match[1] and not match[2]):
         response = FileResponse(field_file.open("rb"), content_type=content_type, filename=filename)
     else:

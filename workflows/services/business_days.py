@@ -7,19 +7,21 @@ arithmetic is pure; only `holidays_from` reads the database.
 """
 
 import datetime
+from collections.abc import Set
 
 from django.utils import timezone
 
 from workflows.models import Holiday
 
 ONE_DAY = datetime.timedelta(days=1)
+NO_HOLIDAYS: frozenset[datetime.date] = frozenset()
 
 
-def is_business_day(day, holidays=frozenset()):
+def is_business_day(day: datetime.date, holidays: Set[datetime.date] = NO_HOLIDAYS) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
-def add_business_days(day, count, holidays=frozenset()):
+def add_business_days(day: datetime.date, count: int, holidays: Set[datetime.date] = NO_HOLIDAYS) -> datetime.date:
     """The `count`th business day after `day`; with 0, `day` itself if it is one, else the next."""
     if count == 0:
         while not is_business_day(day, holidays):
@@ -32,23 +34,28 @@ def add_business_days(day, count, holidays=frozenset()):
     return day
 
 
-def previous_business_day(day, holidays=frozenset()):
+def previous_business_day(day: datetime.date, holidays: Set[datetime.date] = NO_HOLIDAYS) -> datetime.date:
     day -= ONE_DAY
     while not is_business_day(day, holidays):
         day -= ONE_DAY
     return day
 
 
-def start_of(day, tz):
+def start_of(day: datetime.date, tz: datetime.tzinfo) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), tz)
 
 
-def end_of(day, tz):
+def end_of(day: datetime.date, tz: datetime.tzinfo) -> datetime.datetime:
     """The end of `day`: the first instant of the next calendar day."""
     return start_of(day + ONE_DAY, tz)
 
 
-def due_dates(opened_at, business_days, holidays=frozenset(), tz=None):
+def due_dates(
+    opened_at: datetime.datetime,
+    business_days: int,
+    holidays: Set[datetime.date] = NO_HOLIDAYS,
+    tz: datetime.tzinfo | None = None,
+) -> tuple[datetime.datetime, datetime.datetime | None]:
     """(due_at, remind_at) for a task opened at `opened_at` with `business_days` to do it.
 
     The reminder is at the start of the business day before the due day, or of
@@ -69,7 +76,7 @@ def due_dates(opened_at, business_days, holidays=frozenset(), tz=None):
     return end_of(due_day, tz), remind_at
 
 
-def holidays_from(day, *, days=730):
+def holidays_from(day: datetime.date, *, days: int = 730) -> frozenset[datetime.date]:
     """The holidays from `day` on (two years is longer than any due time)."""
     return frozenset(
         Holiday.objects.filter(date__gte=day, date__lte=day + datetime.timedelta(days=days)).values_list(
@@ -78,5 +85,5 @@ def holidays_from(day, *, days=730):
     )
 
 
-def local_today(now=None):
+def local_today(now: datetime.datetime | None = None) -> datetime.date:
     return timezone.localtime(now or timezone.now()).date()

@@ -1,6 +1,7 @@
 """The workflow's state machine, as pure functions: which moves are legal, and where a
 stage leads once its tasks are decided. The engine asks these before it writes."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -10,11 +11,12 @@ from workflows.models import Decision, StageRun, Task, Workflow
 
 W, T, S = Workflow.Status, Task.Status, StageRun.Status
 
-WORKFLOW_MOVES = {W.IN_PROGRESS: {W.APPROVED, W.APPROVED_WITH_CONDITIONS, W.CORRECTIONS_REQUIRED, W.REJECTED}}
-TASK_MOVES = {T.PENDING: {T.DONE, T.SKIPPED}}
-STAGE_MOVES = {S.OPEN: {S.CLOSED}}
+Moves = Mapping[str, set[str]]
+WORKFLOW_MOVES: Moves = {W.IN_PROGRESS: {W.APPROVED, W.APPROVED_WITH_CONDITIONS, W.CORRECTIONS_REQUIRED, W.REJECTED}}
+TASK_MOVES: Moves = {T.PENDING: {T.DONE, T.SKIPPED}}
+STAGE_MOVES: Moves = {S.OPEN: {S.CLOSED}}
 
-CASE_STATUS = {
+CASE_STATUS: dict[str, str] = {
     W.IN_PROGRESS: "in_review",
     W.APPROVED: "approved",
     W.APPROVED_WITH_CONDITIONS: "approved",
@@ -27,20 +29,20 @@ class IllegalMove(Conflict):
     """A move the state machine does not allow (a finished workflow routed again, a task decided twice)."""
 
 
-def check_move(moves, what, current, new):
+def check_move(moves: Moves, what: str, current: str, new: str) -> None:
     if new not in moves.get(current, ()):
         raise IllegalMove(f"{what} cannot go from {current} to {new}.")
 
 
-def check_workflow_move(current, new):
+def check_workflow_move(current: str, new: str) -> None:
     check_move(WORKFLOW_MOVES, "A workflow", current, new)
 
 
-def check_task_move(current, new):
+def check_task_move(current: str, new: str) -> None:
     check_move(TASK_MOVES, "A task", current, new)
 
 
-def check_stage_move(current, new):
+def check_stage_move(current: str, new: str) -> None:
     check_move(STAGE_MOVES, "A stage", current, new)
 
 
@@ -57,7 +59,7 @@ WAIT = Route("wait")
 ADVANCE = Route("advance")
 
 
-def route(decisions, *, last_stage, with_conditions=False):
+def route(decisions: Iterable[str], *, last_stage: bool, with_conditions: bool = False) -> Route:
     """`decisions` are the stage's tasks' decisions, "" for a task still open.
 
     A rejection ends the workflow at once; otherwise the stage waits for its
@@ -79,16 +81,16 @@ def route(decisions, *, last_stage, with_conditions=False):
     return Route("finish", W.APPROVED)
 
 
-COMMENT_NEEDED = {
+COMMENT_NEEDED: dict[str, str] = {
     Decision.APPROVED_WITH_CONDITIONS: "State the conditions of the approval.",
     Decision.REJECTED: "Say why the plans are rejected.",
 }
 MAX_COMMENT = 5000
 
 
-def check_decision(decision, comment):
+def check_decision(decision: object, comment: object) -> tuple[str, str]:
     """(decision, comment) cleaned, or ValidationError saying what is wrong."""
-    if decision not in Decision.values:
+    if not isinstance(decision, str) or decision not in Decision.values:
         choices = ", ".join(Decision.values)
         raise ValidationError({"decision": [f"Choose one of: {choices}."]})
     if comment is None:
