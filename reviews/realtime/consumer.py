@@ -16,6 +16,7 @@ from channels.layers import get_channel_layer
 from civicreview.errors import describe
 from documents.models import DocumentVersion
 from documents.selectors import may_see_version
+from reviews.realtime import access
 from reviews.realtime.hub import hub
 from reviews.services import annotations, events, presence, sheets
 from reviews.services.events import group_name, layer_message
@@ -84,6 +85,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
         self.version_id = int(self.scope["url_route"]["kwargs"]["pk"])
         self.socket_id = f"ws-{uuid.uuid4().hex}"
         self.joined = False
+        self.withdrawn = False  # access lost: nothing more goes out, nothing more comes in
         self.page = 1
         self.commands = TokenBucket(*self.command_rate)
         self.cursors = TokenBucket(*self.cursor_rate)
@@ -95,14 +97,17 @@ class VersionConsumer(AsyncWebsocketConsumer):
         if refusal:
             return await self.close(refusal)
         self.user = user
+        self.case_id = self.version.document.case_id
         self.held = []  # what the hub delivers before hello has gone out
         await hub().join(self.version_id, self)
         self.joined = True
         hello = await database_sync_to_async(self._hello)()
+        if self.withdrawn:  # access changed while joining
+            return
         await self.send(text_data=json.dumps(hello))
         hub().presence_changed(self.version_id)
         held, self.held = self.held, None
-        for frame in held:
+        for frame in held or ():  # None: withdrawn meanwhile
             await self.base_send(frame)
 
     def _refusal(self, user):
@@ -125,14 +130,33 @@ class VersionConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(presence.leave)(self.socket_id)
             hub().presence_changed(self.version_id)
 
+    async def recheck_access(self):
+        """Ask again whether the user (as stored now) may see the version; withdraw the socket if not."""
+        if self.withdrawn:
+            return False
+        if await database_sync_to_async(access.user_still_sees)(self.user.pk, self.version_id):
+            return True
+        await self.withdraw()
+        return False
+
+    async def withdraw(self):
+        """Access lost: drop what is held or still comes, and close with 4403."""
+        if not self.withdrawn:
+            self.withdrawn, self.held = True, None
+            await self.close(CLOSE_FORBIDDEN)
+
     async def deliver(self, frame):
         """Send what the hub hands every socket on the version: one ASGI message, shared."""
+        if self.withdrawn:
+            return
         if self.held is not None:
             self.held.append(frame)
         else:
             await self.base_send(frame)
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.withdrawn:
+            return
         ref = None
         try:
             message = self._parse(text_data, bytes_data)
@@ -204,6 +228,8 @@ class VersionConsumer(AsyncWebsocketConsumer):
 
     async def _resume(self, message):
         after = whole(message, "after_seq")
+        if not await self.recheck_access():
+            return
         missed = await database_sync_to_async(
             lambda: [e.message() for e in events.events_after(self.version_id, after)]
         )()
