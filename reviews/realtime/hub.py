@@ -67,7 +67,10 @@ class Hub:
         task.add_done_callback(_log_failure)
 
     async def send_local(self, version_id, message):
-        frame = {"type": "websocket.send", "text": json.dumps(message)}  # encoded once for every socket
+        frame = {
+            "type": "websocket.send",
+            "text": json.dumps(message, allow_nan=False),
+        }  # encoded once for every socket
         for socket in list(self.sockets.get(version_id, ())):
             try:
                 await socket.deliver(frame)

@@ -212,7 +212,7 @@ def add_comment(user, annotation_id, body, *, ref="", version_id=None):
         require_department(user, annotation.version)
         if not isinstance(body, str) or not body.strip():
             raise rules.invalid("body", "Write something to reply.")
-        text = rules.check_text(body.strip())
+        text = rules.check_text(body.strip(), "body")
         comment = Comment.objects.create(annotation=annotation, author=user, body=text)
         _notify_mentioned(user, annotation, text)
         return events.record(annotation.version, type="comment.created", user=user, ref=ref, data=comment_json(comment))
