@@ -27,9 +27,12 @@ setup: install
 run: setup
 	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
+# Unit and API tests on both cores (a database per worker); then the integration and browser
+# tests, which start servers, workers and browsers of their own, one at a time.
 test: install lint
 	node --test tests/js/
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not integration and not browser" -n 2
+	$(BIN)/python -m pytest -m "integration or browser"
 
 lint: install
 	$(BIN)/ruff check .

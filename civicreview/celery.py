@@ -3,9 +3,9 @@
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from celery import Celery
+from celery import Celery, shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicreview.settings")
 
@@ -34,6 +34,19 @@ app.conf.beat_schedule = {
         "schedule": settings.WORKFLOW_DIGEST_EVERY_S,
     },
 }
+
+
+def task(function):
+    """A Celery task under the project's one retry policy (settings TASK_MAX_RETRIES,
+    TASK_RETRY_BACKOFF_MAX_S). Every task is idempotent and acknowledged late (settings), so a
+    retry or a redelivery after a lost worker changes nothing twice."""
+    return shared_task(
+        autoretry_for=(OperationalError, InterfaceError),
+        retry_backoff=1,
+        retry_backoff_max=settings.TASK_RETRY_BACKOFF_MAX_S,
+        max_retries=settings.TASK_MAX_RETRIES,
+    )(function)
+
 
 _in_process = ThreadPoolExecutor(max_workers=1, thread_name_prefix="celery-eager")
 

@@ -183,6 +183,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One retry policy for every task (civicreview.celery.task): a database hiccup — a deadlock
+# victim, a dropped connection — is retried with exponential backoff up to this cap.
+TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 8)
+TASK_RETRY_BACKOFF_MAX_S = env_int("TASK_RETRY_BACKOFF_MAX_S", 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 REST_FRAMEWORK = {
@@ -232,6 +236,7 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBac
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "civicreview@localhost")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "civicreview")
+ORGANIZATION_NAME = env("ORGANIZATION_NAME", "City Plan Review")  # the body named on letters
 
 LOGGING = {
     "version": 1,

@@ -2,39 +2,29 @@
 
 All are idempotent and acknowledged late: a worker lost mid-task leaves the
 message to be delivered again, and running it again changes nothing twice.
-Database hiccups (a deadlock victim, a dropped connection) are retried.
+Database hiccups (a deadlock victim, a dropped connection) are retried under
+the project's one policy (civicreview.celery.task).
 """
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
-
+from civicreview.celery import task
 from workflows.services import deadlines, engine
 
-RETRY = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 1,
-    "retry_backoff_max": 60,
-    "max_retries": 8,
-}
 
-
-@shared_task(**RETRY)
+@task
 def route_workflow(workflow_id):
     return engine.route(workflow_id)
 
 
-@shared_task(**RETRY)
+@task
 def reconcile_workflows():
     return {str(k): v for k, v in engine.reconcile().items()}
 
 
-@shared_task(**RETRY)
+@task
 def send_due_reminders():
     return {"reminded": deadlines.send_reminders(), "escalated": deadlines.escalate_overdue()}
 
 
-@shared_task(**RETRY)
+@task
 def send_daily_digests():
     return deadlines.send_digests()

@@ -31,7 +31,7 @@ from documents.selectors import visible_version
 from reviews.models import Annotation, Comment
 from workflows.models import Task, Workflow
 
-ORGANIZATION = getattr(settings, "ORGANIZATION_NAME", "City Plan Review")
+ORGANIZATION = settings.ORGANIZATION_NAME
 INK, MUTED, RULE = colors.HexColor("#1c2733"), colors.HexColor("#5a6878"), colors.HexColor("#b9c4d0")
 MARGIN = 0.75 * inch
 WIDTH = LETTER[0] - 2 * MARGIN - 12  # the frame's width inside its 6 pt paddings
