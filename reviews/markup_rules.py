@@ -8,6 +8,7 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from civicreview.text import storable
 from reviews.models import Annotation
 
 K = Annotation.Kind
@@ -91,12 +92,12 @@ def check_style(style):
     return style
 
 
-def check_text(text):
+def check_text(text, field="text"):
     if not isinstance(text, str):
-        raise invalid("text", "Text must be a string.")
+        raise invalid(field, f"{field.capitalize()} must be a string.")
     if len(text) > MAX_TEXT:
-        raise invalid("text", f"Text is limited to {MAX_TEXT} characters.")
-    return text
+        raise invalid(field, f"{field.capitalize()} is limited to {MAX_TEXT} characters.")
+    return storable(text, field)
 
 
 def check_status(status):

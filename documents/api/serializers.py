@@ -74,6 +74,12 @@ class CaseDetailSerializer(CaseSerializer):
         fields = [*CaseSerializer.Meta.fields, "documents"]
 
 
+class CaseDepartmentsSerializer(serializers.Serializer):
+    """`PATCH /api/cases/{id}/`: the departments taking part, by slug (the lead is always kept)."""
+
+    departments = serializers.SlugRelatedField(slug_field="slug", queryset=Department.objects.all(), many=True)
+
+
 class UploadSerializer(serializers.Serializer):
     """The multipart form of an upload (for the schema; the service checks the file)."""
 

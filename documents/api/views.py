@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from civicreview.ranges import ranged_file_response
 from documents import selectors
 from documents.api.serializers import (
+    CaseDepartmentsSerializer,
     CaseDetailSerializer,
     CaseSerializer,
     DocumentSerializer,
@@ -36,6 +37,14 @@ class CaseDetail(generics.RetrieveAPIView):
 
     def get_object(self):
         return selectors.case_detail(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(request=CaseDepartmentsSerializer, responses={200: CaseDetailSerializer})
+    def patch(self, request, pk):
+        case = self.get_object()
+        changes = CaseDepartmentsSerializer(data=request.data)
+        changes.is_valid(raise_exception=True)
+        cases.change_departments(request.user, case, changes.validated_data["departments"])
+        return Response(CaseDetailSerializer(self.get_object()).data)
 
 
 class UploadView(APIView):

@@ -1,6 +1,6 @@
 """Cases: numbering, the departments taking part, and who may see and upload."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -53,6 +53,24 @@ def create_case(user, *, title, kind, address="", parcel_id="", lead_department=
     )
     case.departments.set({lead_department, *departments})
     sync_case_permissions(case)
+    return case
+
+
+def may_change_departments(user, case):
+    """Who takes part in a case is for the lead department's members and staff to say."""
+    return user.is_staff or user.groups.filter(pk=case.lead_department.group_id).exists()
+
+
+@transaction.atomic
+def change_departments(user, case, departments):
+    """`user` makes `departments` (and always the lead) the ones taking part in `case`.
+
+    A department taken off loses access at once, its open sockets included (the
+    permission change this makes is noticed by reviews.realtime.access).
+    """
+    if not may_change_departments(user, case):
+        raise PermissionDenied("Only members of the lead department can change the departments of this case.")
+    set_departments(case, departments)
     return case
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from civicreview.celery import enqueue_on_commit
 from civicreview.errors import UploadTooLarge
+from civicreview.text import storable
 from documents import pdf
 from documents.models import Document, DocumentVersion, Page
 from documents.services.cases import can_upload
@@ -51,7 +52,8 @@ def check_upload_size(size):
 
 def add_document(user, case, *, title, upload, kind=Document.Kind.PLAN_SET):
     """A new document in `case` whose first version is `upload`."""
-    title = (title or "").strip() or os.path.splitext(getattr(upload, "name", "") or "")[0]
+    title = storable((title or "").strip(), "title") or os.path.splitext(getattr(upload, "name", "") or "")[0]
+    storable(title, "title")
     if not title:
         raise ValidationError({"title": ["Give the document a title."]})
     if kind not in Document.Kind.values:

@@ -16,11 +16,15 @@ from channels.layers import get_channel_layer
 from civicreview.errors import describe
 from documents.models import DocumentVersion
 from documents.selectors import may_see_version
+from reviews.markup_rules import is_number
+from reviews.realtime import access
 from reviews.realtime.hub import hub
 from reviews.services import annotations, events, presence, sheets
 from reviews.services.events import group_name, layer_message
 
 MAX_MESSAGE_BYTES = 64 * 1024
+MAX_COORDINATE = 1e6  # a cursor's x and y, in PDF points: far beyond any sheet
+RESUME_PAGE = 1000  # events in one answer to `resume`, as over HTTP
 
 CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4401, 4403, 4404
 
@@ -45,10 +49,21 @@ class Refused(Exception):
         self.code, self.message = code, message
 
 
-def whole(message, field):
+def whole(message, field, low=None, high=None):
+    """The message's `field` as a whole number (within [low, high] when given)."""
     value = message.get(field)
     if not isinstance(value, int) or isinstance(value, bool):
         raise Refused("invalid", f"{field} must be a whole number.")
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise Refused("invalid", f"{field} must be {bounds}.")
+    return value
+
+
+def finite(message, field):
+    value = message.get(field)
+    if not is_number(value) or abs(value) > MAX_COORDINATE:
+        raise Refused("invalid", f"{field} must be a finite number.")
     return value
 
 
@@ -66,13 +81,22 @@ def run_command(user, version, message):
             user, whole(message, "id"), whole(message, "revision"), ref=ref, version_id=version_id
         )
     if kind == "page.scale":
-        return sheets.set_page_scale(user, version, whole(message, "page"), message.get("scale"), ref=ref)
-    return annotations.add_comment(
-        user, whole(message, "annotation"), message.get("body"), ref=ref, version_id=version_id
-    )
+        page = whole(message, "page", 1, max(version.page_count or 0, 1))
+        return sheets.set_page_scale(user, version, page, message.get("scale"), ref=ref)
+    if kind == "comment.create":
+        return annotations.add_comment(
+            user, whole(message, "annotation"), message.get("body"), ref=ref, version_id=version_id
+        )
+    raise Refused("invalid", f"Unknown message type {kind!r}.")
 
 
-COMMANDS = {"annotation.create", "annotation.update", "annotation.delete", "comment.create", "page.scale"}
+def dumps(message):
+    """Every frame is strict JSON: no NaN or Infinity, which a browser's JSON.parse refuses."""
+    return json.dumps(message, allow_nan=False)
+
+
+def _refuse_constant(name):
+    raise Refused("invalid", f"{name} is not a number JSON allows; send finite numbers.")
 
 
 class VersionConsumer(AsyncWebsocketConsumer):
@@ -84,6 +108,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
         self.version_id = int(self.scope["url_route"]["kwargs"]["pk"])
         self.socket_id = f"ws-{uuid.uuid4().hex}"
         self.joined = False
+        self.withdrawn = False  # access lost: nothing more goes out, nothing more comes in
         self.page = 1
         self.commands = TokenBucket(*self.command_rate)
         self.cursors = TokenBucket(*self.cursor_rate)
@@ -95,14 +120,17 @@ class VersionConsumer(AsyncWebsocketConsumer):
         if refusal:
             return await self.close(refusal)
         self.user = user
+        self.case_id = self.version.document.case_id
         self.held = []  # what the hub delivers before hello has gone out
         await hub().join(self.version_id, self)
         self.joined = True
         hello = await database_sync_to_async(self._hello)()
-        await self.send(text_data=json.dumps(hello))
+        if self.withdrawn:  # access changed while joining
+            return
+        await self.send(text_data=dumps(hello))
         hub().presence_changed(self.version_id)
         held, self.held = self.held, None
-        for frame in held:
+        for frame in held or ():  # None: withdrawn meanwhile
             await self.base_send(frame)
 
     def _refusal(self, user):
@@ -125,14 +153,33 @@ class VersionConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(presence.leave)(self.socket_id)
             hub().presence_changed(self.version_id)
 
+    async def recheck_access(self):
+        """Ask again whether the user (as stored now) may see the version; withdraw the socket if not."""
+        if self.withdrawn:
+            return False
+        if await database_sync_to_async(access.user_still_sees)(self.user.pk, self.version_id):
+            return True
+        await self.withdraw()
+        return False
+
+    async def withdraw(self):
+        """Access lost: drop what is held or still comes, and close with 4403."""
+        if not self.withdrawn:
+            self.withdrawn, self.held = True, None
+            await self.close(CLOSE_FORBIDDEN)
+
     async def deliver(self, frame):
         """Send what the hub hands every socket on the version: one ASGI message, shared."""
+        if self.withdrawn:
+            return
         if self.held is not None:
             self.held.append(frame)
         else:
             await self.base_send(frame)
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.withdrawn:
+            return
         ref = None
         try:
             message = self._parse(text_data, bytes_data)
@@ -153,8 +200,8 @@ class VersionConsumer(AsyncWebsocketConsumer):
         if len(raw.encode()) > MAX_MESSAGE_BYTES:
             raise Refused("invalid", f"Message too large; at most {MAX_MESSAGE_BYTES // 1024} KiB.")
         try:
-            message = json.loads(raw)
-        except ValueError:
+            message = json.loads(raw, parse_constant=_refuse_constant)
+        except (ValueError, RecursionError):
             raise Refused("invalid", "Messages must be JSON objects.") from None
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             raise Refused("invalid", 'Messages must be JSON objects with a "type".')
@@ -165,27 +212,34 @@ class VersionConsumer(AsyncWebsocketConsumer):
         return message
 
     async def _handle(self, message):
-        kind = message["type"]
-        if kind == "cursor":
-            return await self._cursor(message)
-        if kind == "view":
-            return await self._show_page(whole(message, "page"))
-        if kind == "resume":
-            return await self._resume(message)
-        if kind not in COMMANDS:
-            raise Refused("invalid", f"Unknown message type {kind!r}.")
+        """One table: each message type's handler validates its own fields first."""
+        handler = self.HANDLERS.get(message["type"])
+        if handler is None:
+            raise Refused("invalid", f"Unknown message type {message['type']!r}.")
+        await handler(self, message)
+
+    def _take_command(self):
         if not self.commands.take():
             raise Refused("rate_limited", "Too many changes at once; slow down and send again.")
+
+    async def _change(self, message):
+        self._take_command()
         event = await database_sync_to_async(run_command)(self.user, self.version, message)
         if getattr(event, "replayed", False):  # a repeated ref: answer the sender with what it missed
-            await self.send(text_data=json.dumps(event.message()))
+            await self.send(text_data=dumps(event.message()))
+
+    async def _view(self, message):
+        page = self._page(message)
+        self._take_command()  # a database write each
+        await self._show_page(page)
+
+    def _page(self, message):
+        return whole(message, "page", 1, max(self.version.page_count or 0, 1))
 
     async def _cursor(self, message):
         if not self.cursors.take():
             return  # cursors are best effort: extra ones are dropped, not refused
-        page, x, y = whole(message, "page"), message.get("x"), message.get("y")
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (x, y)):
-            raise Refused("invalid", "x and y must be numbers.")
+        page, x, y = self._page(message), finite(message, "x"), finite(message, "y")
         await self._show_page(page)
         cursor = {
             "type": "cursor",
@@ -203,20 +257,38 @@ class VersionConsumer(AsyncWebsocketConsumer):
                 hub().presence_changed(self.version_id)
 
     async def _resume(self, message):
-        after = whole(message, "after_seq")
+        """What was missed after `after_seq`, at most RESUME_PAGE events an answer: `resumed`
+        carries the seq reached and `"more": true` when the client should ask again from there."""
+        after = whole(message, "after_seq", 0)
+        self._take_command()
+        if not await self.recheck_access():
+            return
         missed = await database_sync_to_async(
-            lambda: [e.message() for e in events.events_after(self.version_id, after)]
+            lambda: [e.message() for e in events.events_after(self.version_id, after)[: RESUME_PAGE + 1]]
         )()
+        more = len(missed) > RESUME_PAGE
+        missed = missed[:RESUME_PAGE]
         for event in missed:
-            await self.send(text_data=json.dumps(event))
+            await self.send(text_data=dumps(event))
         latest = missed[-1]["seq"] if missed else await database_sync_to_async(events.latest_seq)(self.version_id)
-        await self.send(text_data=json.dumps({"type": "resumed", "ref": message["ref"], "seq": latest}))
+        await self.send(text_data=dumps({"type": "resumed", "ref": message["ref"], "seq": latest, "more": more}))
+
+    HANDLERS = {
+        "annotation.create": _change,
+        "annotation.update": _change,
+        "annotation.delete": _change,
+        "comment.create": _change,
+        "page.scale": _change,
+        "cursor": _cursor,
+        "view": _view,
+        "resume": _resume,
+    }
 
     async def _error(self, ref, code, message, current=None):
         error = {"type": "error", "ref": ref, "code": code, "message": message}
         if current is not None:
             error["current"] = current
-        await self.send(text_data=json.dumps(error))
+        await self.send(text_data=dumps(error))
 
 
 def _first_message(body):

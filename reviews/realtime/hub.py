@@ -17,6 +17,7 @@ from collections import defaultdict
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from reviews.realtime import access
 from reviews.services import presence
 from reviews.services.events import group_name
 
@@ -38,6 +39,7 @@ class Hub:
             layer = get_channel_layer()
             if self.channel is None:
                 self.channel = await layer.new_channel("hub.")
+                await layer.group_add(access.ACCESS_GROUP, self.channel)
                 self.tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._refresh())]
             if not self.sockets[version_id]:
                 await layer.group_add(group_name(version_id), self.channel)
@@ -65,12 +67,39 @@ class Hub:
         task.add_done_callback(_log_failure)
 
     async def send_local(self, version_id, message):
-        frame = {"type": "websocket.send", "text": json.dumps(message)}  # encoded once for every socket
+        frame = {
+            "type": "websocket.send",
+            "text": json.dumps(message, allow_nan=False),
+        }  # encoded once for every socket
         for socket in list(self.sockets.get(version_id, ())):
             try:
                 await socket.deliver(frame)
             except Exception:  # that socket is closing; the others still get it
                 log.debug("delivery to a closing socket failed", exc_info=True)
+
+    async def dispatch(self, message):
+        """One message from the layer: a version's event for its sockets, or an access change."""
+        if message.get("type") == access.ACCESS_MESSAGE:
+            await self.recheck_access(message["cases"], message["users"])
+        else:
+            await self.send_local(message["version"], message["message"])
+
+    async def recheck_access(self, case_ids, user_ids):
+        """Ask again, for the sockets on these cases' versions or of these users, whether they
+        may still see their version; those that may not get nothing more and close with 4403."""
+        case_ids, user_ids = set(case_ids), set(user_ids)
+        affected = [
+            socket
+            for members in list(self.sockets.values())
+            for socket in list(members)
+            if socket.case_id in case_ids or socket.user.pk in user_ids
+        ]
+        for socket in affected:
+            try:
+                await socket.recheck_access()
+            except Exception:  # one socket's failure must not keep the others open
+                log.warning("access re-check failed; closing the socket", exc_info=True)
+                await socket.withdraw()
 
     async def _read(self):
         layer = get_channel_layer()
@@ -86,7 +115,7 @@ class Hub:
                 while not await self._recover():
                     await asyncio.sleep(0.5)
                 continue
-            await self.send_local(message["version"], message["message"])
+            await self.dispatch(message)
 
     async def _recover(self):
         """Join the groups again; once that works, have the sockets resync. False: not yet."""
@@ -101,6 +130,7 @@ class Hub:
 
     async def _rejoin(self):
         layer = get_channel_layer()
+        await layer.group_add(access.ACCESS_GROUP, self.channel)
         for version_id in list(self.sockets):
             await layer.group_add(group_name(version_id), self.channel)
 

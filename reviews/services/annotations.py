@@ -110,6 +110,22 @@ def require_department(user, version):
     return department
 
 
+def require_markup_open(annotation):
+    """A department's markups on a version are final once it has finished its review of that
+    version: nobody changes, resolves or deletes them any more, another department's head
+    included. (Its own members are stopped earlier, by `require_department`.)"""
+    finished = (
+        Department.objects.filter(pk=annotation.department_id)
+        .annotate(finished=finished_review(annotation.version))
+        .values_list("finished", flat=True)
+        .first()
+    )
+    if finished:
+        raise PermissionDenied(
+            f"{annotation.department.name} has finished its review of this version; its markups can no longer change."
+        )
+
+
 def visible_annotation(user, annotation_id, version_id=None, *, locked=False):
     """The annotation, if the user may see it (and it is on `version_id`, when given); 404 otherwise.
     `locked`: under a row lock until the transaction ends, to change it."""
@@ -196,7 +212,7 @@ def add_comment(user, annotation_id, body, *, ref="", version_id=None):
         require_department(user, annotation.version)
         if not isinstance(body, str) or not body.strip():
             raise rules.invalid("body", "Write something to reply.")
-        text = rules.check_text(body.strip())
+        text = rules.check_text(body.strip(), "body")
         comment = Comment.objects.create(annotation=annotation, author=user, body=text)
         _notify_mentioned(user, annotation, text)
         return events.record(annotation.version, type="comment.created", user=user, ref=ref, data=comment_json(comment))
@@ -241,8 +257,11 @@ def _check_revision(annotation, revision):
 
 
 def _check_may_change(user, annotation, changes):
-    """Members change their own department's markups; heads may also resolve or reopen any."""
+    """Members change their own department's markups; heads may also resolve or reopen any
+    whose department is still reviewing (see `require_markup_open`)."""
     department = require_department(user, annotation.version)
+    if department.pk != annotation.department_id:
+        require_markup_open(annotation)
     if department.pk == annotation.department_id or user.groups.filter(pk=annotation.department.group_id).exists():
         return
     case_id = annotation.version.document.case_id

@@ -8,13 +8,14 @@ a client that misses one sees a gap in `seq` and resumes from the log.
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from audit.services import record_markup_change
 from civicreview.errors import Conflict
 from civicreview.prepared import prepared
+from civicreview.text import storable
 from documents.models import DocumentVersion
 from reviews.models import VersionEvent
 
@@ -45,6 +46,7 @@ def apply_once(version_id, user, ref, change):
     a reply meets that unique ref, an edit its own new revision, a deletion a
     markup gone. `version_id` None (over HTTP, by annotation): any version.
     """
+    check_ref(ref)
     try:
         with transaction.atomic():
             return change()
@@ -53,6 +55,18 @@ def apply_once(version_id, user, ref, change):
         if earlier:
             return earlier
         raise
+
+
+MAX_REF = 64
+
+
+def check_ref(ref):
+    """A client's `ref`: a string of up to MAX_REF characters the database can store (or none)."""
+    if ref in (None, ""):
+        return
+    if not isinstance(ref, str) or len(ref) > MAX_REF:
+        raise ValidationError({"ref": [f"ref must be a string of up to {MAX_REF} characters."]})
+    storable(ref, "ref")
 
 
 def _earlier(version_id, user, ref):

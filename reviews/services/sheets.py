@@ -1,5 +1,6 @@
 """Sheet settings reviewers share, such as the drawing scale that measurements use."""
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
 from documents.models import Page
@@ -30,6 +31,8 @@ def set_page_scale(user, version, number, scale, *, ref=""):
     (`version`: its id, or the version itself)."""
     version = visible_version(user, version)
     require_department(user, version)
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= (version.page_count or 0):
+        raise ValidationError({"page": [f"Page must be a sheet number from 1 to {version.page_count or 0}."]})
     scale = check_scale(scale)
 
     def change():

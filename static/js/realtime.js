@@ -108,8 +108,9 @@ export class VersionSocket extends EventTarget {
   }
 
   resumed(message) {
-    this.catchingUp = false;
     this.lastSeq = Math.max(this.lastSeq, message.seq);
+    if (message.more) return this.resume(); // answers are capped: ask for the next part
+    this.catchingUp = false;
     // A live change that overtook the catch-up was dropped as a gap; the catch-up may have
     // been read before it was stored, so ask again rather than wait for the next change.
     const skipped = this.skippedSeq;

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from tests.integration.conftest import ROOT, free_port
 from tests.reviews.conftest import cloud, review  # noqa: F401 - the fixture
@@ -129,5 +130,34 @@ def test_a_client_that_reconnects_resumes_from_its_last_seq(review, two_servers)
         assert [m["seq"] for m in missed] == [2, 3] and [m["ref"] for m in missed] == ["b", "c"]
         await fire.close()
         await building.close()
+
+    asyncio.run(scenario())
+
+
+def test_access_withdrawn_on_one_server_closes_a_socket_held_by_the_other(review, two_servers):
+    """Planning takes fire off the case through server 0; fire's socket on server 1 is closed with 4403."""
+    fire_token = Token.objects.create(user=review.fire_user).key
+    planner_token = Token.objects.create(user=review.planner).key
+    version_id = review.version.pk
+
+    def take_fire_off():
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{two_servers[0]}/api/cases/{review.case.pk}/",
+            data=json.dumps({"departments": ["building"]}).encode(),
+            headers={"Authorization": f"Token {planner_token}", "Content-Type": "application/json"},
+            method="PATCH",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+
+    async def scenario():
+        fire = await open_socket(two_servers[1], fire_token, version_id)
+        await next_of(fire, "hello")
+        await asyncio.to_thread(take_fire_off)
+        async with asyncio.timeout(5):
+            with pytest.raises(ConnectionClosed):
+                while True:
+                    await fire.recv()
+        assert fire.close_code == 4403
 
     asyncio.run(scenario())

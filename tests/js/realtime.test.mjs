@@ -151,3 +151,19 @@ test("a live change that overtakes the catch-up is fetched again, not lost", () 
   assert.equal(statuses.at(-1), "online");
   assert.deepEqual(changes, [2, 3, 4]);
 });
+
+test("a capped resume answer (more: true) asks again from the seq reached, then goes online", () => {
+  const { socket, ws, changes, statuses } = connect();
+  ws().deliver({ type: "hello", seq: 0 });
+  socket.resume();
+  ws().deliver(created(1));
+  ws().deliver(created(2));
+  ws().deliver({ type: "resumed", seq: 2, more: true });
+  assert.deepEqual(ws().lastSent(), { type: "resume", ref: ws().lastSent().ref, after_seq: 2 });
+  assert.equal(statuses.at(-1), "catching-up");
+  ws().deliver(created(3));
+  ws().deliver(created(4));
+  ws().deliver({ type: "resumed", seq: 4, more: false });
+  assert.deepEqual(changes, [1, 2, 3, 4]);
+  assert.equal(statuses.at(-1), "online");
+});

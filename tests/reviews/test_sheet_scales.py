@@ -71,5 +71,5 @@ def test_only_participants_set_scales(review):
         client_for(review.fire_user)
         .patch(f"/api/versions/{review.version.pk}/pages/9/", {"scale": None}, format="json")
         .status_code
-        == 404
+        == 400  # contract v2: a page outside the version is bad input
     )
