@@ -40,7 +40,7 @@ def ranged_file_response(request, field_file, *, content_type, filename, etag=No
             response = StreamingHttpResponse(body, status=206, content_type=content_type)
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)
-        response["Content-Disposition"] = content_disposition_header(False, filename)
+        response["Content-Disposition"] = content_disposition_header(False, filename)  # type: ignore[assignment]
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, max-age=3600"
     if etag:

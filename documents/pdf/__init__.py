@@ -173,8 +173,10 @@ class _Sandbox:
             stderr=self.stderr,
             preexec_fn=functools.partial(_limit_resources, settings.PDF_SANDBOX_MEMORY_MB),
         )
+        assert self.process.stdout is not None  # stdout=PIPE
+        self.stdout = self.process.stdout
         with contextlib.suppress(AttributeError, OSError):  # Linux only, and within fs.pipe-max-size
-            fcntl.fcntl(self.process.stdout, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            fcntl.fcntl(self.stdout, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
     def lines(self, timeout, doing, page=1):
         """Yield the child's JSON lines; each must come within `timeout` seconds of the last.
@@ -183,7 +185,7 @@ class _Sandbox:
         here, not by readline(): a buffered reader may hold whole lines that
         select() cannot see, and a later child's pipe is read when already full.
         """
-        stdout, pending = self.process.stdout.fileno(), b""
+        stdout, pending = self.stdout.fileno(), b""
         with selectors.DefaultSelector() as selector:
             selector.register(stdout, selectors.EVENT_READ)
             while True:
@@ -211,7 +213,7 @@ class _Sandbox:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        self.process.stdout.close()
+        self.stdout.close()
         self.stderr.close()
 
 

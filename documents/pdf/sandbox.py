@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from documents.pdf.sheet_labels import best_label_reading_least
 from documents.pdf.sheet_scales import parse_scale
 
-LOAD_ERRORS = {
+LOAD_ERRORS: dict[int | None, str] = {
     4: "password",  # FPDF_ERR_PASSWORD
     3: "format",  # FPDF_ERR_FORMAT
     6: "security",  # FPDF_ERR_SECURITY

@@ -25,7 +25,7 @@ def best_label(runs, page_width, page_height):
         text = text.strip()
         if not SHEET_NUMBER.match(text):
             continue
-        run_score = score(*rect, page_width, page_height)
+        run_score = score(*rect, page_width, page_height)  # type: ignore[call-arg]  # rect: four numbers
         if run_score > best_score:
             best, best_score = text, run_score
     return best
@@ -39,7 +39,7 @@ def best_label_reading_least(rects, text_of, page_width, page_height):
     (the earlier run first among equals, as `best_label` keeps the first), so
     the first one whose text is a sheet number is the answer.
     """
-    scores = [score(*rect, page_width, page_height) for rect in rects]
+    scores = [score(*rect, page_width, page_height) for rect in rects]  # type: ignore[call-arg]  # rect: four numbers
     for index in sorted(range(len(rects)), key=lambda i: -scores[i]):
         if scores[index] <= 0:
             break

@@ -120,8 +120,8 @@ class VersionConsumer(AsyncWebsocketConsumer):
         if refusal:
             return await self.close(refusal)
         self.user = user
-        self.case_id = self.version.document.case_id
-        self.held = []  # what the hub delivers before hello has gone out
+        self.case_id = self.version.document.case_id  # type: ignore[union-attr]  # refused when None
+        self.held: list[dict] | None = []  # what the hub delivers before hello has gone out
         await hub().join(self.version_id, self)
         self.joined = True
         hello = await database_sync_to_async(self._hello)()
@@ -234,7 +234,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
         await self._show_page(page)
 
     def _page(self, message):
-        return whole(message, "page", 1, max(self.version.page_count or 0, 1))
+        return whole(message, "page", 1, max(self.version.page_count or 0, 1))  # type: ignore[union-attr]
 
     async def _cursor(self, message):
         if not self.cursors.take():

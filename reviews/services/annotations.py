@@ -61,7 +61,7 @@ def reviewing_department(user, version):
         return None
     finished = row.pop("finished")
     department = Department.from_db(None, list(row), list(row.values()))
-    department.finished = finished
+    department.finished = finished  # type: ignore[attr-defined]  # the annotation of the query
     return department
 
 

@@ -76,7 +76,7 @@ def _earlier(version_id, user, ref):
     found = VersionEvent.objects.filter(user=user, ref=ref).select_related("user").order_by("-pk")
     event = (found.filter(version_id=version_id) if version_id is not None else found).first()
     if event:
-        event.replayed = True
+        event.replayed = True  # type: ignore[attr-defined]  # read by the consumer
     return event
 
 

@@ -17,13 +17,13 @@ def check_scale(scale):
     if not isinstance(scale, dict):
         raise rules.invalid("scale", 'Scale must be {"ratio", "unit", "label"} or null.')
     ratio, unit, label = scale.get("ratio"), scale.get("unit"), scale.get("label", "")
-    if not (rules.is_number(ratio) and 0.01 <= ratio <= 100_000):
+    if not (rules.is_number(ratio) and 0.01 <= ratio <= 100_000):  # type: ignore[operator]  # a number by then
         raise rules.invalid("scale", "The ratio (real length per paper length) must be a number from 0.01 to 100000.")
     if unit not in ("ft", "m"):
         raise rules.invalid("scale", "The unit must be ft or m.")
     if not isinstance(label, str) or len(label) > 40:
         raise rules.invalid("scale", "The label must be text of up to 40 characters.")
-    return {"ratio": float(ratio), "unit": unit, "label": label or f"1:{ratio:g}"}
+    return {"ratio": float(ratio), "unit": unit, "label": label or f"1:{ratio:g}"}  # type: ignore[arg-type]
 
 
 def set_page_scale(user, version, number, scale, *, ref=""):
