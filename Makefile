@@ -25,7 +25,7 @@ setup: install
 
 # Web server; with REDIS_URL set, a Celery worker and beat beside it.
 run: setup
-	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
+	HOST=$(HOST) PORT=$(PORT) exec scripts/run.sh
 
 # Unit and API tests on both cores (a database per worker); then the integration and browser
 # tests, which start servers, workers and browsers of their own, one at a time.
