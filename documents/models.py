@@ -190,6 +190,7 @@ class Page(models.Model):
     height = models.FloatField(help_text="Points, as displayed (rotation applied).")
     rotation = models.PositiveSmallIntegerField(default=0)
     label = models.CharField(max_length=32, blank=True, help_text="Sheet number, such as A-101.")
+    title = models.CharField(max_length=120, blank=True, help_text="Sheet title from the title block.")
     thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
     text = models.TextField(blank=True)
     scale_ratio = models.FloatField(

@@ -16,7 +16,7 @@ class PageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Page
-        fields = ["number", "width", "height", "rotation", "label", "scale", "thumbnail_url"]
+        fields = ["number", "width", "height", "rotation", "label", "title", "scale", "thumbnail_url"]
 
     def get_thumbnail_url(self, page) -> str | None:
         if not page.thumbnail:

@@ -55,6 +55,7 @@ class RenderedPage:
     text: str
     thumbnail: str  # path of a PNG file in the output folder
     scale: dict | None = None  # {"ratio", "label", "unit"} read from the title block
+    title: str = ""  # the sheet's title, read from the title block
 
 
 def check_bytes(path):

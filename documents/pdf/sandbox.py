@@ -16,8 +16,8 @@ import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from documents.pdf.sheet_labels import best_label_reading_least
 from documents.pdf.sheet_scales import parse_scale
+from documents.pdf.title_block import read_title_block
 
 LOAD_ERRORS: dict[int | None, str] = {
     4: "password",  # FPDF_ERR_PASSWORD
@@ -84,7 +84,7 @@ def render(path, outdir, thumb_width, part=0, parts=1):
             # The PNG is encoded on a thread while PDFium reads the page's text. (Not while the next
             # page renders: a crash there would be blamed on this page, not yet reported.)
             written = png_writer.submit(bitmap.to_pil().save, thumbnail, compress_level=PNG_COMPRESS_LEVEL)
-            label, text = read_text(page)
+            label, title, text = read_text(page)
             written.result()  # a page is reported only once its thumbnail is on disk
             bitmap.close()
             emit(
@@ -93,6 +93,7 @@ def render(path, outdir, thumb_width, part=0, parts=1):
                 height=round(height, 2),
                 rotation=page.get_rotation(),
                 label=label,
+                title=title,
                 scale=parse_scale(text),
                 text=text,
                 thumbnail=thumbnail,
@@ -102,17 +103,17 @@ def render(path, outdir, thumb_width, part=0, parts=1):
 
 
 def read_text(page):
-    """The page's sheet number and its text (at most MAX_TEXT_CHARS)."""
+    """The page's sheet number and title, and its text (at most MAX_TEXT_CHARS)."""
     textpage = page.get_textpage()
     rects = [textpage.get_rect(index) for index in range(textpage.count_rects())]
     as_displayed = display_transform(page)
     width, height = page.get_size()
-    label = best_label_reading_least(
+    label, title = read_title_block(
         [as_displayed(rect) for rect in rects], lambda index: textpage.get_text_bounded(*rects[index]), width, height
     )
     text = textpage.get_text_bounded()[:MAX_TEXT_CHARS]
     textpage.close()
-    return label, text
+    return label, title, text
 
 
 def display_transform(page):

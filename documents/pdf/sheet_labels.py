@@ -31,8 +31,8 @@ def best_label(runs, page_width, page_height):
     return best
 
 
-def best_label_reading_least(rects, text_of, page_width, page_height):
-    """`best_label`'s answer, reading as little text as possible.
+def best_label_reading_least(rects, text_of, page_width, page_height, skip=()):
+    """`best_label`'s answer, reading as little text as possible; never one of the texts in `skip`.
 
     `rects` are the runs' (left, bottom, right, top) and `text_of(i)` reads
     run i's text, the costly part. Runs are tried from the highest score down
@@ -44,6 +44,6 @@ def best_label_reading_least(rects, text_of, page_width, page_height):
         if scores[index] <= 0:
             break
         text = text_of(index).strip()
-        if SHEET_NUMBER.match(text):
+        if SHEET_NUMBER.match(text) and text not in skip:
             return text
     return ""

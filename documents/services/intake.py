@@ -275,6 +275,7 @@ def _add_page(pages, rendered):
         height=rendered.height,
         rotation=rendered.rotation,
         label=rendered.label,
+        title=rendered.title.replace("\x00", ""),
         text=rendered.text.replace("\x00", ""),
     )
     page.scale = rendered.scale

@@ -67,7 +67,7 @@ def sheets(server, demo_version):
     code = (
         "import json; from documents.models import Page; "
         f"print(json.dumps(list(Page.objects.filter(version_id={demo_version['id']}).order_by('number')"
-        ".values('number', 'label', 'width', 'height'))))"
+        ".values('number', 'label', 'title', 'width', 'height'))))"
     )
     return json.loads(server.shell(code).strip().splitlines()[-1])
 
@@ -88,6 +88,9 @@ def test_viewer_opens_the_first_sheet_fitted(new_page, demo_version, sheets):
     labels = page.locator(".thumb .thumb-label").all_text_contents()
     assert labels == [sheet["label"] or "—" for sheet in sheets]
     assert all(sheet["label"] for sheet in sheets), "the demo plan set has a sheet number on every sheet"
+    titles = page.locator(".thumb .thumb-title").all_text_contents()
+    assert titles == [sheet["title"] for sheet in sheets] and "FIRST FLOOR PLAN" in titles
+    expect(page.get_by_role("button", name="A-101 4 FIRST FLOOR PLAN")).to_be_visible()
     expect(page.get_by_role("button", name="Fit page")).to_have_attribute("aria-pressed", "true")
     box = page.locator(".sheet-page").bounding_box()
     view = page.locator("#sheet-view").bounding_box()

@@ -74,9 +74,9 @@ def test_a_processed_upload_reads_back_with_real_pages(demo, case, api_as, after
     body = planner.get(f"/api/versions/{document['versions'][0]['id']}/").json()
 
     assert (body["status"], body["page_count"]) == ("ready", 2)
-    assert [(p["number"], p["width"], p["height"], p["label"]) for p in body["pages"]] == [
-        (1, 2592.0, 1728.0, "A-101"),
-        (2, 2592.0, 1728.0, "S2.01"),
+    assert [(p["number"], p["width"], p["height"], p["label"], p["title"]) for p in body["pages"]] == [
+        (1, 2592.0, 1728.0, "A-101", ""),  # a title block without a captioned title
+        (2, 2592.0, 1728.0, "S2.01", ""),
     ]
     assert planner.get(body["pages"][1]["thumbnail_url"]).status_code == 200
     assert planner.get(body["file_url"]).status_code == 200

@@ -48,6 +48,7 @@ def test_the_demo_case_is_led_by_planning_with_a_processed_plan_set(seeded):
     assert Document.objects.get().case == case
     assert (version.status, version.page_count) == ("ready", 12)
     assert version.pages.exclude(label="").count() == 12
+    assert version.pages.get(label="A-101").title == "FIRST FLOOR PLAN"  # read from the title block
 
 
 def test_running_it_again_changes_nothing(seeded):

@@ -1,7 +1,7 @@
-// The strip of sheet thumbnails (rendered by the server at upload) with their sheet labels.
+// The strip of sheet thumbnails (rendered by the server at upload) with their sheet labels and titles.
 
 export class ThumbnailStrip {
-  /** list: the <ol>; pages: [{number, width, height, label, thumbnail_url}]; onSelect(number). */
+  /** list: the <ol>; pages: [{number, width, height, label, title, thumbnail_url}]; onSelect(number). */
   constructor(list, pages, onSelect) {
     this.list = list;
     this.items = new Map();
@@ -18,7 +18,8 @@ export class ThumbnailStrip {
     button.type = "button";
     button.className = "thumb";
     button.dataset.page = String(page.number);
-    button.title = page.label ? `Sheet ${page.label} (page ${page.number})` : `Page ${page.number}`;
+    const sheet = page.label ? `Sheet ${page.label} (page ${page.number})` : `Page ${page.number}`;
+    button.title = page.title ? `${sheet}: ${page.title}` : sheet;
     const frame = document.createElement("span");
     frame.className = "thumb-frame";
     frame.style.aspectRatio = `${page.width} / ${page.height}`;
@@ -36,6 +37,12 @@ export class ThumbnailStrip {
     caption.firstChild.textContent = page.label || "—";
     caption.lastChild.textContent = String(page.number);
     button.append(frame, caption);
+    if (page.title) {
+      const title = document.createElement("span");
+      title.className = "thumb-title";
+      title.textContent = page.title;
+      button.append(title);
+    }
     item.append(button);
     this.items.set(page.number, button);
     return item;
