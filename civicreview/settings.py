@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reviews",
     "workflows",
     "audit",
+    "public",
 ]
 
 MIDDLEWARE = [

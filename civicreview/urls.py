@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from civicreview.health import healthz
 from documents.api import urls as documents_api
+from public import urls as public_urls
 from reviews.api import urls as reviews_api
 from workflows.api import urls as workflows_api
 
@@ -15,7 +16,21 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/", include(([*documents_api.urlpatterns, *reviews_api.urlpatterns, *workflows_api.urlpatterns], "api"))),
+    path(
+        "api/",
+        include(
+            (
+                [
+                    *documents_api.urlpatterns,
+                    *reviews_api.urlpatterns,
+                    *workflows_api.urlpatterns,
+                    *public_urls.api_urlpatterns,
+                ],
+                "api",
+            )
+        ),
+    ),
+    path("", include("public.urls")),
     path("", include("workflows.urls")),
     path("", include("documents.urls")),
 ]

@@ -16,6 +16,8 @@ DOCUMENTS_PATHS = [
     "/api/cases/{id}/documents/",
     "/api/documents/{id}/versions/",
     "/api/versions/{id}/",
+    "/api/public/cases/{number}/",
+    "/api/public/cases.csv",
 ]
 REVIEWS_PATHS = [
     "/api/versions/{id}/annotations/",
