@@ -68,7 +68,16 @@ def add_version(user, document, *, upload):
     """A resubmittal: `upload` becomes the document's next version."""
     with _validated(user, document.case, upload) as checked, _stored(checked) as name, transaction.atomic():
         Document.objects.select_for_update().get(pk=document.pk)  # one number per version
+        _refuse_unchanged(document, checked)
         return _create_version(user, document, checked, name)
+
+
+def _refuse_unchanged(document, checked):
+    latest = document.versions.order_by("-number").first()
+    if latest is not None and latest.sha256 == checked.sha256:
+        raise ValidationError(
+            {"file": [f"This file is identical to version {latest.number}; upload the revised plans to resubmit."]}
+        )
 
 
 @dataclass(frozen=True)

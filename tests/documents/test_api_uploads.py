@@ -8,6 +8,7 @@ no document, no version, no file.
 import hashlib
 
 import pytest
+from django.core.files.storage import default_storage
 
 from documents.models import Document, DocumentVersion
 from tests import factories
@@ -81,6 +82,19 @@ def test_a_resubmittal_answers_201_with_the_next_version_number(case, planner, a
     assert body["sha256"] == hashlib.sha256(data).hexdigest()
     assert body["file_url"] == f"/api/versions/{body['id']}/file/"
     assert DocumentVersion.objects.get(pk=body["id"]).status == "ready"
+
+
+def test_a_resubmittal_identical_to_the_latest_version_is_refused_saying_so(case, planner, after_commit):
+    data = sheet_pdf()
+    document_id = post_document(planner, case, data).json()["id"]
+    first = DocumentVersion.objects.get()
+
+    response = planner.post(f"/api/documents/{document_id}/versions/", {"file": upload(data=data)}, format="multipart")
+
+    assert response.status_code == 400
+    assert "identical to version 1" in response.json()["file"][0]
+    assert list(DocumentVersion.objects.all()) == [first]
+    assert default_storage.exists(first.file.name)  # the refusal did not take the stored file with it
 
 
 def test_the_kind_may_be_given(case, planner):

@@ -99,15 +99,27 @@ def test_version_numbers_count_per_document(demo, case):
     assert [v.number for v in report.versions.all()] == [1]
 
 
-def test_resubmitting_the_same_file_makes_a_new_version_sharing_the_stored_file(demo, case, media_files):
+def test_resubmitting_the_latest_file_again_is_refused(demo, case, media_files):
     data = sheet_pdf()
     document = intake.add_document(demo.planner, case, title="Plans", upload=upload(data=data))
 
+    assert refused(intake.add_version, demo.planner, document, upload=upload(data=data)) == {
+        "file": ["This file is identical to version 1; upload the revised plans to resubmit."]
+    }
+    assert document.versions.count() == 1
+    assert len(media_files()) == 1
+
+
+def test_going_back_to_an_earlier_file_makes_a_new_version_sharing_its_stored_file(demo, case, media_files):
+    data = sheet_pdf()
+    document = intake.add_document(demo.planner, case, title="Plans", upload=upload(data=data))
+    intake.add_version(demo.planner, document, upload=upload(data=sheet_pdf(labels=["A-101R"])))
+
     again = intake.add_version(demo.planner, document, upload=upload(data=data))
 
-    assert again.number == 2
+    assert again.number == 3
     assert again.file.name == document.versions.get(number=1).file.name
-    assert len(media_files()) == 1
+    assert len(media_files()) == 2
 
 
 # --- refusals: nothing stored -----------------------------------------------------------------
