@@ -7,15 +7,18 @@ Needs PostgreSQL:
   BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/bench_audit (dropped and created afresh)
 
 It migrates the database, then for each scenario starts worker processes
-(this script with --worker) that wait for a common start time and for
---seconds call `audit.services.record` as fast as they go, one transaction
-per append (as each audited change is), each append on the next of the
-process's cases in turn:
+(this script with --worker); each sets up Django, appends once, says it is
+ready, and once all are ready they start together and for --seconds call
+`audit.services.record` as fast as they go, one transaction per append (as
+each audited change is), each append on the next of the process's cases in
+turn:
 
-  one process             cases 1–10
+  one process               cases 1–10
   two processes, own cases  process A cases 1–10, process B cases 11–20
   two processes, one case   both on case 1 (the worst case: one chain, one head)
-  two processes, no case    both on the system chain
+  two processes, no case    both on the system chain (entries about no case)
+  two processes, bare       one-row INSERT transactions, no audit: what the
+                            database and this machine allow at that moment
 
 Each scenario runs --rounds times, interleaved; the medians of the total
 appends per second are printed and written to bench/out/audit.json, with
@@ -40,6 +43,7 @@ SCENARIOS = {
     "two_processes_own_cases": [range(1, 11), range(11, 21)],
     "two_processes_one_case": [range(1, 2), range(1, 2)],
     "two_processes_no_case": [[None], [None]],
+    "two_processes_bare": [["bare"], ["bare"]],
 }
 
 
@@ -61,23 +65,39 @@ def fresh_database(url):
         admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
 
 
-def worker(cases, start_at, seconds):
-    """Append until `seconds` after `start_at`; print how many."""
+def worker(cases, seconds):
+    """Append (or insert bare rows) for `seconds` from the start time read on stdin; print how many."""
+    from django.db import connection, transaction
+
     from audit import services as audit
 
-    cases = [None if case == "none" else int(case) for case in cases.split(",")]
-    audit.record("bench.warmup", actor=None, case=cases[0], summary="warm-up")  # connection, head rows
+    def bare(n):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_bare (n) VALUES (%s)", [n])
+
+    def append(n):
+        case = cases[n % len(cases)]
+        audit.record("bench.append", actor=None, case=case, summary=f"append {n}", after={"n": n})
+
+    if cases == "bare":
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_bare (id bigserial PRIMARY KEY, n integer)")
+        step = bare
+    else:
+        cases = [None if case == "none" else int(case) for case in cases.split(",")]
+        step = append
+    step(0)  # the connection made, the chain's head there
+    print("ready", flush=True)
+    start_at = float(sys.stdin.readline())
     time.sleep(max(0.0, start_at - time.time()))
-    deadline, appended = start_at + seconds, 0
+    deadline, done = start_at + seconds, 0
     while time.time() < deadline:
-        case = cases[appended % len(cases)]
-        audit.record("bench.append", actor=None, case=case, summary=f"append {appended}", after={"n": appended})
-        appended += 1
-    print(json.dumps({"appended": appended, "seconds": time.time() - start_at}))
+        step(done)
+        done += 1
+    print(json.dumps({"appended": done, "seconds": time.time() - start_at}), flush=True)
 
 
 def run_scenario(name, seconds, database_url):
-    start_at = time.time() + 3  # every process set up by then
     processes = [
         subprocess.Popen(
             [
@@ -85,17 +105,22 @@ def run_scenario(name, seconds, database_url):
                 __file__,
                 "--worker",
                 ",".join("none" if c is None else str(c) for c in cases),
-                "--start-at",
-                str(start_at),
                 "--seconds",
                 str(seconds),
             ],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             env={**os.environ, "DATABASE_URL": database_url},
         )  # fmt: skip
         for cases in SCENARIOS[name]
     ]
+    for process in processes:
+        assert process.stdout.readline().strip() == "ready"
+    start_at = time.time() + 0.2
+    for process in processes:
+        process.stdin.write(f"{start_at}\n")
+        process.stdin.flush()
     results = [json.loads(process.communicate()[0].strip().splitlines()[-1]) for process in processes]
     return sum(result["appended"] for result in results) / max(result["seconds"] for result in results)
 
@@ -105,12 +130,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--start-at", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_audit")
     if args.worker:
         configure(database_url)
-        return worker(args.worker, args.start_at, args.seconds)
+        return worker(args.worker, args.seconds)
 
     fresh_database(database_url)
     configure(database_url)
@@ -132,6 +156,7 @@ def main():
         "verified_entries": verified.entries,
         "intact": verified.intact,
         "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
     }
     OUT.mkdir(exist_ok=True)
     (OUT / "audit.json").write_text(json.dumps(figures, indent=2))
