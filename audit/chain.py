@@ -104,7 +104,7 @@ def _locked_head(chain):
     head = ChainHead.objects.select_for_update().filter(chain=chain).first()
     if head is not None:
         return head
-    # A new chain (or, on SQLite, a head someone deleted: rebuilt from the chain's last entry).
+    # A new chain (or a head deleted past the triggers, or on SQLite: rebuilt from the chain's last entry).
     last = AuditEntry.objects.filter(chain=chain).order_by("-seq").first()
     ChainHead.objects.bulk_create(
         [ChainHead(chain=chain, last_seq=last.seq if last else 0, last_hash=last.hash if last else GENESIS)],
@@ -120,6 +120,7 @@ def _locked_head(chain):
 class Verification:
     entries: int = 0
     heads: dict = field(default_factory=dict)  # chain → (count, last hash), as the entries say
+    at_anchor: dict = field(default_factory=dict)  # chain → hash of its entry where the anchor saw its head
     problems: list = field(default_factory=list)
     max_problems: int = 20
 
@@ -141,12 +142,14 @@ def verify(*, anchor=None, chunk_size=2000, max_problems=20):
     it and follows it in `seq`, it is in its case's chain, and the chain's head names its last
     entry. With `anchor` (a parsed anchor line), every anchored head must still be in its chain."""
     result = Verification(max_problems=max_problems)
-    key = signing_key()
+    key, anchored = signing_key(), (anchor or {}).get("heads", {})
     chain, previous_hash, expected_seq = None, GENESIS, 1
     for entry in AuditEntry.objects.order_by("chain", "seq").iterator(chunk_size=chunk_size):
         if entry.chain != chain:
             chain, previous_hash, expected_seq = entry.chain, GENESIS, 1
         _check_entry(result, entry, key, previous_hash, expected_seq)
+        if anchored.get(chain, (0,))[0] == entry.seq:
+            result.at_anchor[chain] = entry.hash
         previous_hash, expected_seq = entry.hash, entry.seq + 1
         result.heads[chain] = (entry.seq, entry.hash)
         result.entries += 1
@@ -228,9 +231,10 @@ def _check_anchor(result, anchor):
             continue
         have = result.heads.get(chain, (0, GENESIS))[0]
         if have < count:
-            removed = f"#{have + 1}–#{count}" if have else "all of them"
-            result.problem(f"{chain}: the anchor of {anchor['at']} saw {count} entries, the database has {have}: entries {removed} were removed")  # fmt: skip
+            removed = f"entries #{have + 1}–#{count} were removed" if have else "all its entries were removed"
+            result.problem(
+                f"{chain}: the anchor of {anchor['at']} saw {count} entries, the database has {have}: {removed}"
+            )
             continue
-        entry = AuditEntry.objects.filter(chain=chain, seq=count).only("hash").first()
-        if entry is None or entry.hash != anchored_hash:
+        if result.at_anchor.get(chain) != anchored_hash:
             result.problem(f"{chain}: entry #{count} is not the one the anchor of {anchor['at']} saw: the chain was rewritten up to there")  # fmt: skip

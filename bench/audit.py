@@ -80,8 +80,6 @@ def worker(cases, seconds):
         audit.record("bench.append", actor=None, case=case, summary=f"append {n}", after={"n": n})
 
     if cases == "bare":
-        with connection.cursor() as cursor:
-            cursor.execute("CREATE TABLE IF NOT EXISTS bench_bare (id bigserial PRIMARY KEY, n integer)")
         step = bare
     else:
         cases = [None if case == "none" else int(case) for case in cases.split(",")]
@@ -141,6 +139,10 @@ def main():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, n integer)")
     rates = {name: [] for name in SCENARIOS}
     for _ in range(args.rounds):
         for name in SCENARIOS:

@@ -3,7 +3,8 @@ within it, and re-hashed with the HMAC key (AUDIT_HMAC_KEY, see audit.chain).
 
 The old single chain (plain SHA-256) is checked first: a trail that does not verify under the old
 scheme is not re-signed, since that would make its tampering verify. The migration stops with what
-is wrong; restore the trail from a backup (or, in development, rebuild the database with seed_demo)."""
+is wrong; restore the trail from a backup (or, in development, rebuild the database with seed_demo).
+Migrating back is possible only while the trail is empty."""
 
 import hashlib
 
@@ -63,7 +64,14 @@ def rechain(apps, schema_editor):
     )
 
 
+def only_when_empty(apps, schema_editor):
+    if apps.get_model("audit", "AuditEntry").objects.exists():
+        raise RuntimeError(
+            "The audit trail is not written back to the old scheme: migrate back only while it is empty."
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [("audit", "0003_chain_per_case")]
 
-    operations = [migrations.RunPython(rechain)]  # irreversible: the old scheme is not written back
+    operations = [migrations.RunPython(rechain, only_when_empty)]

@@ -103,7 +103,7 @@ def test_truncating_the_entries_and_resetting_the_heads_is_found_against_an_anch
     assert not ok
     for name in (chain_of(trail[0].pk), chain_of(trail[1].pk), "system"):
         count = json.loads(anchored.read_text())["heads"][name][0]
-        assert f"{name}: the anchor of" in output and f"saw {count} entries, the database has 0: entries all of them were removed" in output  # fmt: skip
+        assert f"{name}: the anchor of" in output and f"saw {count} entries, the database has 0: all its entries were removed" in output  # fmt: skip
 
 
 def test_rewriting_an_entry_with_the_key_is_found_only_against_an_anchor(trail, anchored):
