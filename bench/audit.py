@@ -1,6 +1,6 @@
 """Audit chain benchmark: appends per second from one and two processes.
 
-    .venv/bin/python bench/audit.py [--seconds 5] [--rounds 3]
+    .venv/bin/python bench/audit.py [--seconds 5] [--rounds 3] [--hold-ms 0] [--only one_process,...]
 
 Needs PostgreSQL:
 
@@ -19,6 +19,12 @@ turn:
   two processes, no case    both on the system chain (entries about no case)
   two processes, bare       one-row INSERT transactions, no audit: what the
                             database and this machine allow at that moment
+
+With --hold-ms each append's transaction stays open that long after the
+append (a change doing more work after `record`, or a slow commit): the
+chain's head stays locked meanwhile, which is what the chains contend on;
+the sleep takes no CPU, so the figure shows the lock rather than how loaded
+the machine is. --only runs the scenarios named.
 
 Each scenario runs --rounds times, interleaved; the medians of the total
 appends per second are printed and written to bench/out/audit.json, with
@@ -65,7 +71,7 @@ def fresh_database(url):
         admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
 
 
-def worker(cases, seconds):
+def worker(cases, seconds, hold_s):
     """Append (or insert bare rows) for `seconds` from the start time read on stdin; print how many."""
     from django.db import connection, transaction
 
@@ -77,7 +83,10 @@ def worker(cases, seconds):
 
     def append(n):
         case = cases[n % len(cases)]
-        audit.record("bench.append", actor=None, case=case, summary=f"append {n}", after={"n": n})
+        with transaction.atomic():
+            audit.record("bench.append", actor=None, case=case, summary=f"append {n}", after={"n": n})
+            if hold_s:
+                time.sleep(hold_s)
 
     if cases == "bare":
         step = bare
@@ -95,7 +104,7 @@ def worker(cases, seconds):
     print(json.dumps({"appended": done, "seconds": time.time() - start_at}), flush=True)
 
 
-def run_scenario(name, seconds, database_url):
+def run_scenario(name, seconds, hold_ms, database_url):
     processes = [
         subprocess.Popen(
             [
@@ -105,6 +114,8 @@ def run_scenario(name, seconds, database_url):
                 ",".join("none" if c is None else str(c) for c in cases),
                 "--seconds",
                 str(seconds),
+                "--hold-ms",
+                str(hold_ms),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -127,12 +138,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--hold-ms", type=float, default=0)
+    parser.add_argument("--only", help="comma-separated scenario names")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_audit")
     if args.worker:
         configure(database_url)
-        return worker(args.worker, args.seconds)
+        return worker(args.worker, args.seconds, args.hold_ms / 1000)
 
     fresh_database(database_url)
     configure(database_url)
@@ -143,10 +156,10 @@ def main():
 
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, n integer)")
-    rates = {name: [] for name in SCENARIOS}
+    rates = {name: [] for name in (args.only.split(",") if args.only else SCENARIOS)}
     for _ in range(args.rounds):
-        for name in SCENARIOS:
-            rates[name].append(run_scenario(name, args.seconds, database_url))
+        for name in rates:
+            rates[name].append(run_scenario(name, args.seconds, args.hold_ms, database_url))
     from audit import services as audit
 
     started = time.perf_counter()
@@ -157,6 +170,7 @@ def main():
         "verify_s": round(time.perf_counter() - started, 2),
         "verified_entries": verified.entries,
         "intact": verified.intact,
+        "hold_ms": args.hold_ms,
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg(),
     }
