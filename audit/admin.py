@@ -11,13 +11,13 @@ from civicreview.admin import ReadOnlyAdminMixin
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["seq", "at", "actor_name", "action", "case_number", "summary"]
+    list_display = ["at", "chain", "seq", "actor_name", "action", "case_number", "summary"]
     list_filter = ["action"]
-    search_fields = ["case_number", "actor_name", "summary", "object_id", "hash"]
+    search_fields = ["case_number", "chain", "actor_name", "summary", "object_id", "hash"]
     date_hierarchy = "at"
-    ordering = ["-seq"]
+    ordering = ["-id"]  # newest first across the chains
     fields = [
-        "seq", "at", "actor_name", "action", "case_number", "object_type", "object_id", "summary",
+        "chain", "seq", "at", "actor_name", "action", "case_number", "object_type", "object_id", "summary",
         "before_pretty", "after_pretty", "prev_hash", "hash",
     ]  # fmt: skip
     readonly_fields = fields

@@ -1,10 +1,14 @@
 """The audit trail: an append-only, hash-chained record of who did what, when, and what changed.
 
-Every entry carries the hash of the entry before it (`prev_hash`) and its own
-hash over its content and that link, so altering, removing or reordering any
-entry breaks the chain from there on (`manage.py verify_audit` finds where).
-Entries are written only by `audit.services`, under a lock on the one
-`ChainHead` row, so the chain has no forks and `seq` no gaps.
+The trail is a set of chains: one per case ("case:17") and one for entries
+about no case ("system"). Every entry carries the hash of the entry before
+it in its chain (`prev_hash`) and its own hash, an HMAC keyed with
+`AUDIT_HMAC_KEY` (never stored in the database) over its content and that
+link, so altering, removing or reordering any entry breaks its chain from
+there on (`manage.py verify_audit` finds where). Entries are written only by
+`audit.chain.append`, under a lock on their chain's `ChainHead` row, so a
+chain has no forks and its `seq` no gaps, and appends to different cases do
+not wait for each other.
 
 Rows point at users and cases without a database constraint and keep their
 names as text, so the record outlives a renamed user or a deleted case.
@@ -15,7 +19,13 @@ import json
 from django.conf import settings
 from django.db import models
 
-GENESIS = "0" * 64  # the `prev_hash` of the first entry
+GENESIS = "0" * 64  # the `prev_hash` of a chain's first entry
+SYSTEM_CHAIN = "system"  # the chain of entries about no case
+
+
+def chain_of(case_id):
+    """The name of the chain an entry about `case_id` (None: no case) belongs to."""
+    return SYSTEM_CHAIN if case_id is None else f"case:{case_id}"
 
 
 class AppendOnly(Exception):
@@ -30,13 +40,14 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AppendOnly("The audit trail is append-only: entries are never deleted.")
 
     def for_case(self, case_id):
-        return self.filter(case_id=case_id).order_by("seq")
+        return self.filter(chain=chain_of(case_id)).order_by("seq")
 
 
 class AuditEntry(models.Model):
-    seq = models.PositiveBigIntegerField(
-        unique=True, editable=False, help_text="Position in the chain: 1, 2, 3 … without gaps."
+    chain = models.CharField(
+        max_length=32, editable=False, help_text="The chain the entry belongs to: 'case:<id>' or 'system'."
     )
+    seq = models.PositiveBigIntegerField(editable=False, help_text="Position in its chain: 1, 2, 3 … without gaps.")
     at = models.DateTimeField(editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
@@ -66,15 +77,13 @@ class AuditEntry(models.Model):
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
         verbose_name_plural = "audit entries"
-        indexes = [
-            models.Index(fields=["case", "seq"], name="audit_case_seq"),
-            models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_seq"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq")]
+        indexes = [models.Index(fields=["object_type", "object_id", "id"], name="audit_object_id")]
 
     def __str__(self):
-        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name}: {self.summary}"
+        return f"{self.chain} #{self.seq} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name}: {self.summary}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -94,11 +103,12 @@ class AuditEntry(models.Model):
 
 
 class ChainHead(models.Model):
-    """The chain's end: the lock every append takes, and the last entry's seq and hash
-    (so that entries cut off the end are noticed too)."""
+    """A chain's end: the lock every append to the chain takes, and its last entry's seq and hash
+    (so that entries cut off the end are noticed too, and `audit_anchor` can copy them out)."""
 
+    chain = models.CharField(max_length=32, unique=True)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS)
 
     def __str__(self):
-        return f"audit chain at #{self.last_seq}"
+        return f"audit chain {self.chain} at #{self.last_seq}"

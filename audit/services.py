@@ -1,9 +1,9 @@
-"""Writing and checking the audit trail.
+"""Writing and reading the audit trail (the chains themselves: `audit.chain`).
 
 `record` appends one entry inside the caller's transaction: the entry stands
-or falls with the change it describes. Appends take a row lock on the chain's
-head, so call `record` last in a transaction that takes other locks (it is
-held until commit).
+or falls with the change it describes. Appends take a row lock on the head of
+the case's chain (`audit.chain`), so call `record` last in a transaction that
+takes other locks (it is held until commit).
 
 Who acted: the `actor` given, else the user set by `acting_as` (the engine,
 and `audit.middleware.ActorMiddleware` for every request), else "system".
@@ -11,16 +11,12 @@ and `audit.middleware.ActorMiddleware` for every request), else "system".
 
 import contextlib
 import contextvars
-import datetime
-import decimal
-import hashlib
 import json
-from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from audit.chain import append, canonical, verify
+from audit.models import AuditEntry
 
-from audit.models import GENESIS, AuditEntry, ChainHead
+__all__ = ["acting_as", "canonical", "record", "verify"]  # canonical and verify: audit.chain's, for callers here
 
 SYSTEM = "system"
 _UNSET = object()
@@ -45,48 +41,6 @@ def current_actor():
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-# --- the hash ---------------------------------------------------------------------
-
-
-def _plain(value):
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=repr)
-    raise TypeError(f"{type(value).__name__} cannot go into the audit trail")
-
-
-def canonical(value):
-    """JSON text with sorted keys and no spaces: the same value always gives the same text."""
-    if value is None:
-        return ""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
-
-
-def entry_hash(entry):
-    """SHA-256 over everything the entry says, and the hash of the entry before it."""
-    content = {
-        "seq": entry.seq,
-        "at": entry.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-        "actor_id": entry.actor_id,
-        "actor": entry.actor_name,
-        "action": entry.action,
-        "case_id": entry.case_id,
-        "case_number": entry.case_number,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "summary": entry.summary,
-        "before": entry.before,
-        "after": entry.after,
-        "prev_hash": entry.prev_hash,
-    }
-    return hashlib.sha256(canonical(content).encode()).hexdigest()
-
-
 # --- appending --------------------------------------------------------------------
 
 
@@ -95,47 +49,26 @@ def record(action, *, summary, actor=_UNSET, case=None, obj=None, before=None, a
     (type, id), `before`/`after` as JSON-able values (None: there was / is none)."""
     actor = current_actor() if actor is _UNSET else actor
     object_type, object_id = obj if obj else ("", "")
-    with transaction.atomic(savepoint=False):  # within a change's transaction, part of it
-        head = _locked_head()
-        entry = AuditEntry(
-            seq=head.last_seq + 1,
-            at=timezone.now(),
-            actor=actor,
-            actor_name=actor.get_username() if actor is not None else SYSTEM,
-            action=action,
-            case_id=getattr(case, "pk", case),
-            case_number=getattr(case, "number", "") or "",
-            object_type=object_type,
-            object_id=str(object_id),
-            summary=summary[:500],
-            before=canonical(before),
-            after=canonical(after),
-            prev_hash=head.last_hash,
-        )
-        entry.hash = entry_hash(entry)
-        entry.save(force_insert=True)
-        ChainHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
-    return entry
-
-
-def _locked_head():
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is not None:
-        return head
-    last = AuditEntry.objects.order_by("-seq").first()
-    try:
-        with transaction.atomic():
-            ChainHead.objects.create(pk=1, last_seq=last.seq if last else 0, last_hash=last.hash if last else GENESIS)
-    except IntegrityError:
-        pass  # created meanwhile by another writer
-    return ChainHead.objects.select_for_update().get(pk=1)
+    entry = AuditEntry(
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else SYSTEM,
+        action=action,
+        case_id=getattr(case, "pk", case),
+        case_number=getattr(case, "number", "") or "",
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=summary[:500],
+        before=canonical(before),
+        after=canonical(after),
+    )
+    return append(entry)
 
 
 def last_state(object_type, object_id):
     """The object's state after its latest recorded change, or None."""
     latest = (
         AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id))
-        .order_by("-seq")
+        .order_by("-id")
         .values_list("after", flat=True)
         .first()
     )
@@ -223,6 +156,7 @@ def record_permission_change(case, *, before, after):
 
 
 def entries_for_case(case_id, limit=None):
+    """The case's chain, oldest first (its last `limit` entries)."""
     entries = AuditEntry.objects.for_case(case_id)
     if limit:
         return list(reversed(entries.order_by("-seq")[:limit]))
@@ -231,7 +165,7 @@ def entries_for_case(case_id, limit=None):
 
 def entry_json(entry):
     return {
-        "seq": entry.seq,
+        "seq": entry.seq,  # its place in the case's chain
         "at": entry.at.isoformat(),
         "actor": entry.actor_name,
         "action": entry.action,
@@ -242,48 +176,3 @@ def entry_json(entry):
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
     }
-
-
-@dataclass
-class Verification:
-    entries: int = 0
-    last_hash: str = GENESIS
-    problems: list = field(default_factory=list)
-
-    @property
-    def intact(self):
-        return not self.problems
-
-
-def verify(*, chunk_size=2000, max_problems=20):
-    """Walk the whole chain: every entry's hash matches its content, links to the one before,
-    and follows it in `seq`; the head names the last entry."""
-    result = Verification()
-    previous_hash, expected_seq = GENESIS, 1
-
-    def problem(text):
-        if len(result.problems) < max_problems:
-            result.problems.append(text)
-
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
-        if entry.seq != expected_seq:
-            problem(
-                f"entries #{expected_seq}–#{entry.seq - 1} are missing"
-                if entry.seq > expected_seq
-                else f"entry #{entry.seq} is out of order"
-            )
-        if entry.prev_hash != previous_hash:
-            problem(f"entry #{entry.seq} does not link to the entry before it (its prev_hash is not that entry's hash)")
-        if entry_hash(entry) != entry.hash:
-            problem(f"entry #{entry.seq} was altered: its content no longer matches its hash")
-        previous_hash, expected_seq = entry.hash, entry.seq + 1
-        result.entries += 1
-    result.last_hash = previous_hash
-    head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq, head.last_hash) != (expected_seq - 1, previous_hash):
-        problem(
-            f"the chain's head names entry #{head.last_seq}, but the last entry is #{expected_seq - 1}: entries were removed from the end"
-        )
-    if head is None and result.entries:
-        problem("the chain's head is missing")
-    return result

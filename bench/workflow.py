@@ -23,7 +23,7 @@ views call them and routing done by the worker:
   reconciler  --sweep workflows in review (rows written in bulk, same shape as the engine's),
               none stuck: the time of one sweep's query; then 200 of them made stuck (their
               routing message "lost") and one sweep routing them all.
-  audit       appends to the hash chain per second from 1 and 8 threads (one transaction each;
+  audit       appends to the system chain (no case) per second from 1 and 8 threads (one transaction each;
               the chain's head lock serialises them), and `verify_audit` over the whole trail.
 
 Mail goes to Django's dummy backend. Figures go to bench/out/workflow.json.

@@ -38,6 +38,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000")
+# The audit chain's HMAC key: kept out of the database (README "The audit trail"). Unset: derived
+# from SECRET_KEY, and `check --deploy` warns.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

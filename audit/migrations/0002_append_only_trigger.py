@@ -4,6 +4,8 @@ turns triggers off can; `verify_audit` then still finds what they changed."""
 
 from django.db import migrations
 
+from audit.migrations import on_postgresql
+
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
 BEGIN
@@ -17,14 +19,6 @@ DROP = """
 DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;
 DROP FUNCTION IF EXISTS audit_entry_append_only();
 """
-
-
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)  # no placeholders: "%" is plpgsql's
-
-    return run
 
 
 class Migration(migrations.Migration):

@@ -1,15 +1,19 @@
-"""The audit trail: append-only, each entry chained to the one before by its hash, so that any
-change to the record is found by verify_audit."""
+"""The audit trail: append-only, a chain per case, each entry chained to the one before by a keyed
+hash, so that any change to the record is found by verify_audit."""
 
 import io
 
 import pytest
+from django.core import checks
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
+from audit import chain
 from audit import services as audit
-from audit.models import GENESIS, AppendOnly, AuditEntry, ChainHead
+from audit.models import GENESIS, AppendOnly, AuditEntry, ChainHead, chain_of
 from tests.factories import CaseFactory
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
 
 
 @pytest.fixture
@@ -30,7 +34,7 @@ def trail(demo):
 
 def raw(sql, params=()):
     """What someone with database access, not the application, might do (on PostgreSQL a
-    superuser, who can switch the append-only trigger off)."""
+    superuser, who can switch the append-only triggers off)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET session_replication_role = replica")
@@ -39,38 +43,48 @@ def raw(sql, params=()):
             cursor.execute("SET session_replication_role = DEFAULT")
 
 
-on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
-
-
-@on_postgresql
-@pytest.mark.parametrize(
-    "sql", ["UPDATE audit_auditentry SET summary = 'x' WHERE seq = 1", "DELETE FROM audit_auditentry WHERE seq = 1"]
-)
-def test_on_postgresql_the_database_itself_refuses_to_change_the_trail(trail, sql):
-    from django.db import DatabaseError, transaction
-
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql)
-    assert audit.verify().intact
-
-
-def verify_command():
+def verify_command(*args):
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("verify_audit", stdout=out, stderr=err)
+        call_command("verify_audit", *args, stdout=out, stderr=err)
     except CommandError as error:
         return False, out.getvalue() + err.getvalue() + str(error)
     return True, out.getvalue()
 
 
-def test_each_entry_links_to_the_one_before(trail):
-    entries = list(AuditEntry.objects.order_by("seq"))
+# --- the chains ---------------------------------------------------------------------
 
-    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+
+def test_each_entry_links_to_the_one_before_in_its_case_chain(trail):
+    entries = list(AuditEntry.objects.for_case(trail.pk))
+
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1)) and {e.chain for e in entries} == {
+        f"case:{trail.pk}"
+    }
     assert entries[0].prev_hash == GENESIS
     assert all(later.prev_hash == earlier.hash for earlier, later in zip(entries, entries[1:]))
-    assert all(audit.entry_hash(e) == e.hash for e in entries)
-    assert ChainHead.objects.get().last_hash == entries[-1].hash
+    assert all(chain.entry_hash(e) == e.hash for e in entries)
+    assert ChainHead.objects.get(chain=f"case:{trail.pk}").last_hash == entries[-1].hash
+
+
+def test_each_case_has_its_own_chain_and_entries_about_no_case_the_system_chain(trail, demo):
+    other = CaseFactory(lead_department=demo.departments["fire"])
+
+    last = AuditEntry.objects.for_case(trail.pk).last()
+    first_of_other = AuditEntry.objects.for_case(other.pk).first()
+    audit.record("test.step", actor=None, case=other, summary="elsewhere")
+    system = audit.record("test.step", actor=None, summary="about no case")
+    next_one = audit.record("test.step", actor=None, case=trail, summary="step 5")
+
+    assert (first_of_other.chain, first_of_other.seq, first_of_other.prev_hash) == (f"case:{other.pk}", 1, GENESIS)
+    assert (system.chain, next_one.chain, next_one.seq, next_one.prev_hash) == (
+        "system", f"case:{trail.pk}", last.seq + 1, last.hash,
+    )  # fmt: skip
+    result = audit.verify()
+    assert result.intact, result.problems
+    assert (
+        result.heads[f"case:{trail.pk}"] == (next_one.seq, next_one.hash) and result.heads["system"][1] == system.hash
+    )
 
 
 def test_an_entry_says_who_what_when_and_before_and_after(trail, demo):
@@ -95,44 +109,96 @@ def test_an_intact_trail_verifies(trail):
     ok, output = verify_command()
 
     assert ok, output
-    assert f"Audit trail intact: {AuditEntry.objects.count()} entries" in output
+    assert f"Audit trail intact: {AuditEntry.objects.count()} entries in {ChainHead.objects.count()} chains" in output
+
+
+# --- the key ------------------------------------------------------------------------
+
+
+def test_the_hash_is_keyed_with_AUDIT_HMAC_KEY(trail, settings):
+    settings.AUDIT_HMAC_KEY = "another key"
+
+    result = audit.verify()
+
+    assert not result.intact
+    assert f"case:{trail.pk}: entry #1 was altered" in result.problems[0]
+
+
+def test_without_AUDIT_HMAC_KEY_the_key_is_derived_from_SECRET_KEY_and_the_deploy_check_warns(settings):
+    settings.AUDIT_HMAC_KEY = ""
+    derived = chain.signing_key()
+    settings.SECRET_KEY = "another secret"
+
+    assert chain.signing_key() != derived and len(derived) == 32
+    assert [w.id for w in checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)
+            if w.id.startswith("audit.")] == ["audit.W001"]  # fmt: skip
+    settings.AUDIT_HMAC_KEY = "set"
+    assert chain.signing_key() == b"set"
+    assert not [w for w in checks.run_checks(include_deployment_checks=True) if w.id.startswith("audit.")]
 
 
 def test_changing_an_entry_is_found(trail):
-    raw("UPDATE audit_auditentry SET summary = 'nothing happened' WHERE seq = 3")
+    raw("UPDATE audit_auditentry SET summary = 'nothing happened' WHERE chain = %s AND seq = 3", [chain_of(trail.pk)])
 
     ok, output = verify_command()
 
     assert not ok
-    assert "entry #3 was altered" in output
+    assert f"case:{trail.pk}: entry #3 was altered" in output
 
 
-def test_changing_an_entry_and_its_hash_breaks_the_next_link(trail):
-    entry = AuditEntry.objects.get(seq=3)
-    entry.after = '{"n":99}'
-    forged = audit.entry_hash(entry)
-    raw("UPDATE audit_auditentry SET after = %s, hash = %s WHERE seq = 3", ['{"n":99}', forged])
+def rewrite_and_rehash_from(trail, seq, key):
+    """The attack: change entry `seq`'s content, re-hash it and every entry after it with `key`, and
+    set the head to the new last hash, so every link holds."""
+    entries = list(AuditEntry.objects.for_case(trail.pk))
+    previous = entries[seq - 2].hash if seq > 1 else GENESIS
+    for entry in entries[seq - 1 :]:
+        if entry.seq == seq:
+            entry.after = '{"n":99}'
+        entry.prev_hash = previous
+        entry.hash = previous = chain.entry_hash(entry, key)
+        raw("UPDATE audit_auditentry SET after = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            [entry.after, entry.prev_hash, entry.hash, entry.pk])  # fmt: skip
+    raw("UPDATE audit_chainhead SET last_hash = %s WHERE chain = %s", [previous, chain_of(trail.pk)])
+
+
+def test_rewriting_an_entry_and_rehashing_everything_after_it_without_the_key_is_found(trail):
+    rewrite_and_rehash_from(trail, 2, key=b"the attacker's guess")
 
     ok, output = verify_command()
 
-    assert not ok and "entry #4 does not link to the entry before it" in output
+    assert not ok
+    assert all(f"case:{trail.pk}: entry #{n} was altered" in output for n in (2, 3, 4))
 
 
 def test_removing_an_entry_is_found(trail):
-    raw("DELETE FROM audit_auditentry WHERE seq = 2")
+    raw("DELETE FROM audit_auditentry WHERE chain = %s AND seq = 2", [chain_of(trail.pk)])
 
     ok, output = verify_command()
 
-    assert not ok and "entries #2–#2 are missing" in output and "entry #3 does not link" in output
+    assert not ok
+    assert f"case:{trail.pk}: entries #2–#2 are missing" in output and "entry #3 does not link" in output
 
 
-def test_removing_the_last_entries_is_found(trail):
-    last = AuditEntry.objects.order_by("-seq").first().seq
-    raw("DELETE FROM audit_auditentry WHERE seq = %s", [last])
+def test_removing_the_last_entries_is_found_while_the_head_remembers_them(trail):
+    last = AuditEntry.objects.for_case(trail.pk).last()
+    raw("DELETE FROM audit_auditentry WHERE id = %s", [last.pk])
 
     ok, output = verify_command()
 
-    assert not ok and f"the chain's head names entry #{last}" in output
+    assert not ok
+    assert f"case:{trail.pk}: the chain's head names entry #{last.seq}, but the last entry is #{last.seq - 1}" in output
+
+
+def test_moving_an_entry_to_another_case_is_found(trail, demo):
+    other = CaseFactory(lead_department=demo.departments["fire"])
+    raw("UPDATE audit_auditentry SET case_id = %s WHERE chain = %s AND seq = 2", [other.pk, chain_of(trail.pk)])
+
+    result = audit.verify()
+
+    assert f"case:{trail.pk}: entry #2 names case {other.pk} but sits in another chain" in result.problems
+
+
+# --- append-only in the application and the database ----------------------------------
 
 
 def test_entries_cannot_be_changed_or_deleted_through_the_application(trail):
@@ -149,13 +215,41 @@ def test_entries_cannot_be_changed_or_deleted_through_the_application(trail):
     assert audit.verify().intact
 
 
-def test_the_head_is_rebuilt_from_the_last_entry_if_missing(trail, demo):
-    ChainHead.objects.all().delete()
-
-    audit.record("test.step", actor=None, summary="after the head was lost")
-
+@on_postgresql
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditentry SET summary = 'x' WHERE seq = 1",
+        "DELETE FROM audit_auditentry WHERE seq = 1",
+        "TRUNCATE audit_auditentry",
+        "TRUNCATE audit_auditentry, audit_chainhead",
+        "DELETE FROM audit_chainhead",
+        "TRUNCATE audit_chainhead",
+        "UPDATE audit_chainhead SET last_seq = last_seq - 1",
+        "UPDATE audit_chainhead SET chain = 'system' WHERE chain <> 'system'",
+    ],
+)
+def test_on_postgresql_the_database_itself_refuses_to_change_the_trail(trail, sql):
+    entries = AuditEntry.objects.count()
+    with (
+        pytest.raises(DatabaseError, match="append-only|only move forward"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert audit.verify().intact
-    assert AuditEntry.objects.order_by("-seq").first().actor_name == "system"
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_missing_head_is_rebuilt_from_the_chains_last_entry(trail):
+    last = AuditEntry.objects.for_case(trail.pk).last()
+    raw("DELETE FROM audit_chainhead WHERE chain = %s", [chain_of(trail.pk)])
+    assert f"case:{trail.pk}: the chain's head is missing" in audit.verify().problems
+
+    entry = audit.record("test.step", actor=None, case=trail, summary="after the head was lost")
+
+    assert (entry.seq, entry.prev_hash) == (last.seq + 1, last.hash) and audit.verify().intact
+    assert entry.actor_name == "system"
 
 
 def test_the_actor_comes_from_the_request_when_not_given(demo):

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from audit.models import AuditEntry, ChainHead
+from audit.models import AuditEntry, ChainHead, chain_of
 from audit.services import verify
 from reviews.models import Notification
 from tests.factories import Demo
@@ -63,7 +63,7 @@ def waiting_on_the_audit_lock():
 
 def test_a_worker_killed_in_the_middle_of_routing_routes_exactly_once_when_started_again(worker, to_the_worker, plans):
     """The worker is killed while its routing transaction has closed stage 1 and opened stage 2
-    but not committed (held up at the audit chain's lock, which the test holds). The transaction
+    but not committed (held up at the lock of the case's audit chain, which the test holds). The transaction
     dies with it; the unacknowledged message comes back and the next worker routes once."""
     workflow = engine.submit(plans.demo.planner, plans.version.pk, departments=["fire", "building"])
     engine.decide(plans.demo.fire, plans.task("fire").pk, "approved")
@@ -75,7 +75,7 @@ def test_a_worker_killed_in_the_middle_of_routing_routes_exactly_once_when_start
     def hold_the_audit_lock():
         try:
             with transaction.atomic():
-                ChainHead.objects.select_for_update().get(pk=1)
+                ChainHead.objects.select_for_update().get(chain=chain_of(plans.case.pk))
                 held.set()
                 release.wait(120)
         finally:

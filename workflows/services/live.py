@@ -17,7 +17,7 @@ from workflows.selectors import headed_departments, member_departments
 def case_stamp(case_id):
     """The case's workflows and its audit trail (every decision, routing step and markup change)."""
     workflows = Workflow.objects.filter(case_id=case_id).aggregate(changed=Max("changed_at"), last=Max("id"))
-    last_entry = AuditEntry.objects.filter(case_id=case_id).aggregate(seq=Max("seq"))["seq"]
+    last_entry = AuditEntry.objects.for_case(case_id).aggregate(seq=Max("seq"))["seq"]
     changed = workflows["changed"].timestamp() if workflows["changed"] else 0
     return f"c{workflows['last'] or 0}.{changed:.6f}.{last_entry or 0}"
 
