@@ -60,13 +60,16 @@ def _too_deep() -> NotJSON:
 
 
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser under the rule above: every refusal is a 400 with its reason."""
+    """DRF's JSON parser under the rule above, taking objects only: every refusal is a 400 with its reason."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
-            return loads(codecs.getreader(encoding)(stream).read())
+            value = loads(codecs.getreader(encoding)(stream).read())
         except NotJSON as error:
             raise ParseError(str(error)) from None
         except UnicodeDecodeError as error:
             raise ParseError(f"Not valid JSON: {error}.") from None
+        if not isinstance(value, dict):  # every body of the API is an object of named fields
+            raise ParseError("Send a JSON object of named fields.")
+        return value

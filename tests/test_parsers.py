@@ -58,8 +58,10 @@ def test_malformed_json_is_refused_saying_so(raw):
         ('{"title": NaN}', "NaN is not a number JSON allows; send finite numbers."),
         ('{"title": "x",', "Not valid JSON: "),
         (b'{"title": "\xff"}', "Not valid JSON: "),
+        ("[1, 2]", "Send a JSON object of named fields."),
+        ("null", "Send a JSON object of named fields."),
     ],
-    ids=["5000 deep", "500 deep inside", "NaN", "cut short", "not utf-8"],
+    ids=["5000 deep", "500 deep inside", "NaN", "cut short", "not utf-8", "a list", "null"],
 )
 def test_bad_json_bodies_are_400_with_the_reason_and_store_nothing(demo, api_as, body, message):
     response = api_as(demo.planner).post("/api/cases/", body, content_type="application/json")
