@@ -60,11 +60,12 @@ def body_limit(scope: Scope) -> tuple[int, str]:
 
 
 def has_credentials(scope: Scope) -> bool:
-    headers = dict(scope.get("headers") or ())
-    if headers.get(b"authorization"):
+    headers = scope.get("headers") or ()
+    if any(name == b"authorization" and value for name, value in headers):
         return True
-    cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
-    return bool(cookies.get(settings.SESSION_COOKIE_NAME))
+    # HTTP/2 may split the cookies over several headers.
+    cookie = b"; ".join(value for name, value in headers if name == b"cookie")
+    return bool(parse_cookie(cookie.decode("latin-1")).get(settings.SESSION_COOKIE_NAME))
 
 
 def declared_length(scope: Scope) -> int:

@@ -107,8 +107,12 @@ async def test_a_large_body_without_credentials_is_refused_early(one_mb_uploads,
 
 @pytest.mark.parametrize(
     "credentials",
-    [TOKEN, (b"cookie", b"csrftoken=abc; sessionid=0123456789")],
-    ids=["authorization header", "session cookie"],
+    [
+        [TOKEN],
+        [(b"cookie", b"csrftoken=abc; sessionid=0123456789")],
+        [(b"cookie", b"sessionid=1"), (b"cookie", b"a=b")],
+    ],
+    ids=["authorization header", "session cookie", "cookies split over headers"],
 )
 async def test_a_body_under_the_limit_reaches_the_app_whole(one_mb_uploads, credentials):
     received = []
@@ -124,7 +128,7 @@ async def test_a_body_under_the_limit_reaches_the_app_whole(one_mb_uploads, cred
 
     client = Client(chunks(MB))
 
-    await BodyLimit(app)(http_scope(headers=[credentials]), client.receive, client.send)
+    await BodyLimit(app)(http_scope(headers=credentials), client.receive, client.send)
 
     assert client.status == 201
     assert sum(map(len, received)) == MB
