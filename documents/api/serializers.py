@@ -1,7 +1,18 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from civicreview.text import storable
 from documents.models import Case, Department, Document, DocumentVersion, Page
+
+
+class DepartmentSlugField(serializers.SlugRelatedField):
+    """A department named by its slug; text the database cannot hold is refused before it is looked up."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="slug", queryset=Department.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(storable(data, "department"))
 
 
 class ScaleSerializer(serializers.Serializer):
@@ -53,10 +64,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    lead_department = serializers.SlugRelatedField(slug_field="slug", queryset=Department.objects.all(), required=False)
-    departments = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Department.objects.all(), many=True, required=False
-    )
+    lead_department = DepartmentSlugField(required=False)
+    departments = DepartmentSlugField(many=True, required=False)
 
     class Meta:
         model = Case
@@ -77,7 +86,7 @@ class CaseDetailSerializer(CaseSerializer):
 class CaseDepartmentsSerializer(serializers.Serializer):
     """`PATCH /api/cases/{id}/`: the departments taking part, by slug (the lead is always kept)."""
 
-    departments = serializers.SlugRelatedField(slug_field="slug", queryset=Department.objects.all(), many=True)
+    departments = DepartmentSlugField(many=True)
 
 
 class UploadSerializer(serializers.Serializer):

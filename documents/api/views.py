@@ -55,11 +55,8 @@ class UploadView(APIView):
     def initial(self, request, *args, **kwargs):
         # Before authentication: session auth checks CSRF, which reads the whole body.
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        intake.check_upload_size(declared - MULTIPART_OVERHEAD)
+        intake.check_upload_size(declared - intake.MULTIPART_OVERHEAD)
         super().initial(request, *args, **kwargs)
-
-
-MULTIPART_OVERHEAD = 64 * 1024  # form fields and boundaries around the file
 
 
 class CaseDocuments(UploadView):

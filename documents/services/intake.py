@@ -39,8 +39,16 @@ MAX_PAGE_SIDE_PT = 14400  # 200 inches, the largest page the PDF format allows
 MIN_PAGE_SIDE_PT = 1
 
 
+MULTIPART_OVERHEAD = 64 * 1024  # form fields and boundaries around the file
+
+
 def max_upload_bytes():
     return settings.MAX_UPLOAD_MB * 1024 * 1024
+
+
+def max_request_bytes():
+    """The largest request body an upload may come in: the file and the form around it."""
+    return max_upload_bytes() + MULTIPART_OVERHEAD
 
 
 def check_upload_size(size):

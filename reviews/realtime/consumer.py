@@ -13,6 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
+from civicreview import parsers
 from civicreview.errors import describe
 from documents.models import DocumentVersion
 from documents.selectors import may_see_version
@@ -93,10 +94,6 @@ def run_command(user, version, message):
 def dumps(message):
     """Every frame is strict JSON: no NaN or Infinity, which a browser's JSON.parse refuses."""
     return json.dumps(message, allow_nan=False)
-
-
-def _refuse_constant(name):
-    raise Refused("invalid", f"{name} is not a number JSON allows; send finite numbers.")
 
 
 class VersionConsumer(AsyncWebsocketConsumer):
@@ -200,9 +197,9 @@ class VersionConsumer(AsyncWebsocketConsumer):
         if len(raw.encode()) > MAX_MESSAGE_BYTES:
             raise Refused("invalid", f"Message too large; at most {MAX_MESSAGE_BYTES // 1024} KiB.")
         try:
-            message = json.loads(raw, parse_constant=_refuse_constant)
-        except (ValueError, RecursionError):
-            raise Refused("invalid", "Messages must be JSON objects.") from None
+            message = parsers.loads(raw)
+        except parsers.NotJSON as error:
+            raise Refused("invalid", str(error)) from None
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             raise Refused("invalid", 'Messages must be JSON objects with a "type".')
         ref = message.get("ref")
