@@ -1,6 +1,6 @@
 """POST /api/auth/token/ (a token for a username and password) and DELETE (revoke your own)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -20,7 +20,8 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(source="key", read_only=True)
     expires_at = serializers.SerializerMethodField()
 
-    def get_expires_at(self, token) -> str:
+    @extend_schema_field(serializers.DateTimeField())
+    def get_expires_at(self, token):
         return serializers.DateTimeField().to_representation(tokens.expires_at(token))
 
 
