@@ -98,3 +98,13 @@ def test_creating_a_case_answers_201_with_a_number(schema):
     ref = responses["201"]["content"]["application/json"]["schema"]["$ref"]
 
     assert "number" in schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
+
+
+def test_the_token_answer_and_its_revocation_are_documented(schema):
+    token = schema["paths"]["/api/auth/token/"]
+    ref = token["post"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    properties = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
+
+    assert properties["expires_at"] == {"type": "string", "format": "date-time", "readOnly": True}
+    assert "429" in token["post"]["responses"]
+    assert "204" in token["delete"]["responses"]

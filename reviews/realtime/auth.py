@@ -13,7 +13,8 @@ from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.conf import settings
 from django.http.cookie import parse_cookie
-from rest_framework.authtoken.models import Token
+
+from accounts import tokens
 
 
 class WebsocketAuthMiddleware(BaseMiddleware):
@@ -34,5 +35,7 @@ async def _user(scope):
 
 @database_sync_to_async
 def _token_user(key):
-    token = Token.objects.select_related("user").filter(key=key).first()
-    return token.user if token and token.user.is_active else None
+    try:
+        return tokens.user_for_key(key)[0]
+    except tokens.TokenRefused:
+        return None

@@ -165,10 +165,38 @@ def browser():
         chromium.close()
 
 
+# Every page reports Content-Security-Policy violations to its console, where Chromium also
+# writes its own "Refused to … Content Security Policy" errors, and where PDF.js's worker warns
+# when the policy refused its WebAssembly (it then falls back to slower JavaScript decoders).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => console.error(
+  `Content Security Policy violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline code"}`
+  + ` in ${event.sourceFile}:${event.lineNumber}`));
+"""
+
+
+def watch_csp(context):
+    """The CSP violations of every page in `context`, as a list that grows while they happen."""
+    violations = []
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(f"{message.type}: {message.text}")
+            if "content security policy" in message.text.lower()
+            else None
+        ),
+    )
+    return violations
+
+
 @pytest.fixture
 def new_page(browser, base_url):
-    """A function that opens a fresh browser context (own cookies) and page, logged in as `username`."""
+    """A function that opens a fresh browser context (own cookies) and page, logged in as `username`.
+
+    A test whose pages broke the Content-Security-Policy fails (when its contexts close)."""
     contexts = []
+    violations = []
 
     def open_page(username=None, *, device_scale_factor=1, viewport=None):
         context = browser.new_context(
@@ -178,6 +206,7 @@ def new_page(browser, base_url):
         )
         context.set_default_timeout(20_000)
         contexts.append(context)
+        violations.append(watch_csp(context))
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
@@ -188,6 +217,8 @@ def new_page(browser, base_url):
     yield open_page
     for context in contexts:
         context.close()
+    broken = [text for found in violations for text in found]
+    assert not broken, "the page broke the Content-Security-Policy:\n" + "\n".join(broken)
 
 
 def log_in(page, username, password=PASSWORD):

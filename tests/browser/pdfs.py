@@ -84,3 +84,32 @@ def rotated_sheet():
     canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+def jpeg2000_sheet():
+    """One letter page whose only ink is a black JPEG 2000 image (/JPXDecode) in the middle:
+    PDF.js decodes JPEG 2000 in WebAssembly, so the image shows only where the CSP lets it."""
+    import pikepdf
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("L", (128, 128), 0).save(image, "JPEG2000")
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=letter)
+    picture = pikepdf.Stream(pdf, image.getvalue())
+    picture.update(
+        {
+            "/Type": pikepdf.Name.XObject,
+            "/Subtype": pikepdf.Name.Image,
+            "/Width": 128,
+            "/Height": 128,
+            "/ColorSpace": pikepdf.Name.DeviceGray,
+            "/BitsPerComponent": 8,
+            "/Filter": pikepdf.Name.JPXDecode,
+        }
+    )
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=picture))
+    page.Contents = pdf.make_stream(b"q 300 0 0 300 156 246 cm /Im0 Do Q")
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

@@ -376,3 +376,19 @@ def test_rotated_page_is_shown_as_displayed_like_the_server_sees_it(new_page, de
     assert drawn["n"] > 100 and served["n"] > 10
     assert (drawn["x"], drawn["y"]) == (pytest.approx(served["x"], abs=0.03), pytest.approx(served["y"], abs=0.03))
     assert not (0.4 < drawn["x"] < 0.6 and 0.4 < drawn["y"] < 0.6), "the block is off-centre"
+
+
+def test_a_jpeg2000_image_is_drawn_under_the_csp(new_page, demo_case):
+    """PDF.js's worker decodes JPEG 2000 with WebAssembly: the policy must let it compile."""
+    from tests.browser.pdfs import jpeg2000_sheet
+
+    page = new_page("planner")
+    page.goto(f"/cases/{demo_case['id']}/")
+    version = upload_via_api(page, demo_case["id"], "JPEG 2000 image", jpeg2000_sheet())
+
+    page.goto(f"/versions/{version['id']}/")
+    wait_drawn(page, sheet=1)
+
+    drawn = page.locator("#sheet-view .sheet-canvas").evaluate(INK_CENTRE)
+    assert drawn["n"] > 1000, "the image was not drawn"
+    assert (drawn["x"], drawn["y"]) == (pytest.approx(0.5, abs=0.05), pytest.approx(0.5, abs=0.05))

@@ -27,7 +27,7 @@ def test_a_token_for_username_and_password_opens_the_api(demo):
         "/api/auth/token/", {"username": "planner", "password": settings.DEMO_PASSWORD}, format="json"
     )
     assert response.status_code == 200
-    assert set(response.json()) == {"token"}
+    assert set(response.json()) == {"token", "expires_at"}
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from documents.models import Case, Department, Document, DocumentVersion
 
@@ -30,7 +31,9 @@ def test_the_four_departments_with_a_reviewer_and_a_head_each(seeded):
 
 def test_every_demo_user_logs_in_with_the_demo_password(seeded):
     for username in ["admin", *REVIEWERS.values(), *(f"{slug}_head" for slug in REVIEWERS)]:
-        assert authenticate(username=username, password=settings.DEMO_PASSWORD), username
+        assert authenticate(
+            RequestFactory().post("/accounts/login/"), username=username, password=settings.DEMO_PASSWORD
+        ), username
 
 
 def test_admin_is_a_superuser(seeded):

@@ -1,6 +1,7 @@
 """The websocket per the contract, on the in-memory channel layer."""
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
@@ -8,6 +9,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from civicreview.asgi import application
@@ -208,6 +210,16 @@ async def test_token_header_authenticates_through_the_full_stack(review):
     assert (await socket.connect())[0]
     assert (await socket.receive_json_from())["user"]["username"] == "fire"
     await socket.disconnect()
+
+
+async def test_an_expired_token_closes_with_4401(review, settings):
+    token = await database_sync_to_async(Token.objects.create)(user=review.fire_user)
+    expired = timezone.now() - timedelta(hours=settings.TOKEN_TTL_HOURS, minutes=1)
+    await database_sync_to_async(Token.objects.filter(pk=token.pk).update)(created=expired)
+    headers = [(b"origin", b"http://localhost"), (b"authorization", f"Token {token.key}".encode())]
+    socket = WebsocketCommunicator(application, f"/ws/versions/{review.version.pk}/", headers=headers)
+    await socket.connect()
+    assert (await socket.receive_output(2))["code"] == 4401
 
 
 async def test_the_session_cookie_authenticates_through_the_full_stack(review):
