@@ -81,7 +81,9 @@ def test_permission_matrix(demo, world, api_as, user, case, endpoint):
     if want == 404:
         assert response.json() == {"detail": "Not found."}
     if want == 403:
-        assert response.json() == {"detail": "Only members of the lead department can upload documents to this case."}
+        assert response.json() == {
+            "detail": "Only members of the lead department and the applicant can upload documents to this case."
+        }
     if want != 201:
         assert (Document.objects.count(), DocumentVersion.objects.count()) == (documents, versions)
 
