@@ -31,7 +31,7 @@ def polygon_area(points):
 
 
 def feet_and_inches(inches):
-    """Feet and inches to the nearest quarter inch: 12'-6", 4'-0 1/2", 9 3/4"."""
+    """Feet and inches to the nearest quarter inch, as the viewer writes them: 12'-6", 4'-1/2", 9 3/4"."""
     quarters = round(inches * 4)
     feet, rest = divmod(quarters, 48)
     rest /= 4

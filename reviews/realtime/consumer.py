@@ -291,7 +291,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
         if self.feed is None:
             return missed
         self.feed = audience.ApplicantFeed(self.user, self.version)  # released since it began, say
-        return [self.feed.view(message) for message in missed]
+        return [self.feed.view(message, history=True) for message in missed]
 
     HANDLERS = {
         "annotation.create": _change,

@@ -267,3 +267,54 @@ def test_the_applicant_reads_the_issued_letter_only(cycle, decide, api_as):
 
     response = client.get(url)
     assert response.status_code == 200 and response["X-Letter-Status"] == "issued"
+
+
+# --- the applicant's pages --------------------------------------------------------
+
+
+def test_the_applicant_case_page_shows_released_comments_by_sheet_with_answer_boxes(released, client):
+    client.force_login(released.demo.applicant)
+
+    page = client.get(f"/cases/{released.plans.case.pk}/").content.decode()
+
+    assert 'data-testid="applicant-case"' in page
+    assert "Show the rated wall." in page and "Sprinklers per NFPA 13." in page and "See code section 706." in page
+    assert "@building please check" not in page and "Agreed, internal." not in page
+    assert page.count('name="body"') == 1  # one answer box: the correction, not the note
+    assert "Corrections are required" in page
+
+
+def test_during_review_the_page_says_so_and_shows_no_comment(cycle, client):
+    client.force_login(cycle.demo.applicant)
+
+    page = client.get(f"/cases/{cycle.plans.case.pk}/").content.decode()
+
+    assert "The departments are reviewing version 1" in page
+    assert "Show the rated wall." not in page and 'data-testid="released-comment"' not in page
+
+
+def test_an_answer_sent_from_the_page_reaches_the_thread(released, client):
+    client.force_login(released.demo.applicant)
+    correction = released.correction["id"]
+
+    response = client.post(f"/cases/{released.plans.case.pk}/answers/{correction}/", {"body": "Done on A-101."})
+
+    assert response.status_code == 302 and response["Location"].endswith(f"#correction-{correction}")
+    assert (
+        Comment.objects.filter(annotation_id=correction, author=released.demo.applicant).get().body == "Done on A-101."
+    )
+    empty = client.post(f"/cases/{released.plans.case.pk}/answers/{correction}/", {"body": "  "}, follow=True)
+    assert "Your answer was not sent: Write something to reply." in empty.content.decode()
+
+
+def test_reviewers_still_get_the_reviewers_case_page(cycle, client):
+    client.force_login(cycle.demo.planner)
+
+    assert 'data-testid="applicant-case"' not in client.get(f"/cases/{cycle.plans.case.pk}/").content.decode()
+
+
+def test_the_case_audit_trail_is_for_reviewers_only(released, api_as):
+    url = f"/api/cases/{released.plans.case.pk}/audit/"
+
+    assert api_as(released.demo.applicant).get(url).status_code == 404  # it tells internal markups' changes
+    assert api_as(released.demo.fire).get(url).status_code == 200

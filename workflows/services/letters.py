@@ -24,7 +24,6 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from reportlab.lib import colors
@@ -38,8 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from documents.selectors import reviews_version, visible_version
-from reviews.measurements import measurement_text
-from reviews.models import RELEASED_CATEGORIES, Annotation, Comment
+from reviews.services import audience
 from workflows.models import Task, Workflow
 
 APPROVED: tuple[str, ...] = (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS)
@@ -138,8 +136,8 @@ def render(version, workflow=None, *, issued_at=None):
     case = version.document.case
     approved = workflow is not None and workflow.status in APPROVED
     name = "Approval letter" if approved else "Corrections letter"
-    markups = list(_released(version, issued=issued_at is not None))
     pages = {page.number: page for page in version.pages.all()}
+    items = audience.released_items(version, pages, issued=issued_at is not None)
     story = [
         Table(
             [
@@ -191,7 +189,7 @@ def render(version, workflow=None, *, issued_at=None):
     if approved:
         story += _approval(workflow, st)
         story += _decisions(workflow, st)
-        story += _comments(markups, pages, st, heading="Notes for your information", empty=None)
+        story += _comments(items, pages, st, heading="Notes for your information", empty=None)
     else:
         story.append(
             Paragraph(
@@ -202,7 +200,7 @@ def render(version, workflow=None, *, issued_at=None):
             )
         )
         story += _decisions(workflow, st)
-        story += _comments(markups, pages, st)
+        story += _comments(items, pages, st)
     story += _signature(workflow, case, st)
 
     out = io.BytesIO()
@@ -215,19 +213,6 @@ def render(version, workflow=None, *, issued_at=None):
     )  # fmt: skip
     document.build(story, canvasmaker=_numbered(footer))
     return out.getvalue()
-
-
-def _released(version, *, issued):
-    """The open corrections and notes the letter prints, with only the replies shared with the
-    applicant: those released (an issued letter), or those the cycle will release (a draft)."""
-    found = Annotation.objects.filter(version=version, status=Annotation.Status.OPEN)
-    found = found.released() if issued else found.filter(category__in=RELEASED_CATEGORIES)
-    shared = Comment.objects.filter(visibility=Comment.Visibility.APPLICANT).select_related("author")
-    return (
-        found.select_related("department", "author")
-        .prefetch_related(Prefetch("comments", queryset=shared))
-        .order_by("department__name", "page", "id")
-    )
 
 
 def _approval(workflow, st):
@@ -305,22 +290,18 @@ def _decisions(workflow, st):
     ]  # fmt: skip
 
 
-def _comments(markups, pages, st, *, heading="Comments", empty="There are no open comments on these plans."):
-    described = [(markup, _description(markup, pages.get(markup.page))) for markup in markups]
-    described = [(markup, text) for markup, text in described if text]
+def _comments(items, pages, st, *, heading="Comments", empty="There are no open comments on these plans."):
     story = [Paragraph(heading, st["h2"])]
-    if not described:
+    if not items:
         return [*story, Paragraph(empty, st["body"])] if empty else []
     by_department = defaultdict(lambda: defaultdict(list))
-    for markup, text in described:
-        by_department[markup.department][markup.page].append((markup, text))
-    number = 0
+    for item in items:
+        by_department[item.markup.department][item.markup.page].append(item)
     for department, by_page in by_department.items():
         story.append(Paragraph(f"{_text(department.name)} Department", st["h2"]))
         for page, found in sorted(by_page.items()):
             story.append(Paragraph(_text(_sheet_heading(page, pages.get(page))), st["h3"]))
-            for markup, text in found:
-                number += 1
+            for number, markup, text in found:
                 block = [Paragraph(
                     f"<b>{number}.</b>&nbsp;&nbsp;{_text(text)}"
                     f" <font color='#5a6878' size='8'>— {markup.get_category_display().lower()}, "
@@ -343,15 +324,6 @@ def _sheet_heading(number, page):
     title = getattr(page, "title", "")  # the sheet's title read from its title block, where known
     name = f"Sheet {label}" if label else f"Page {number}"
     return f"{name} — {title} (page {number})" if title else (f"{name} (page {number})" if label else name)
-
-
-def _description(markup, page):
-    """The markup in words: its text, and what it measures on a sheet with a scale."""
-    measured = measurement_text(markup.kind, markup.geometry.get("points", []), page and page.scale)
-    parts = [markup.text.strip()] if markup.text.strip() else []
-    if measured:
-        parts.append(f"Measured {'area' if markup.kind == 'measure_area' else 'length'}: {measured}.")
-    return " ".join(parts)
 
 
 def _numbered(footer):
