@@ -217,19 +217,20 @@ def add_comment(user, annotation_id, body, *, ref="", version_id=None, visibilit
 
     def change():
         annotation = visible_annotation(user, annotation_id, version_id)
-        shared = _reply_visibility(user, annotation, visibility)
+        applicant = not reviews_version(user, annotation.version_id)  # then it answers a released correction
+        shared = _reply_visibility(user, annotation, visibility, applicant)
         if not isinstance(body, str) or not body.strip():
             raise rules.invalid("body", "Write something to reply.")
         text = rules.check_text(body.strip(), "body")
         comment = Comment.objects.create(annotation=annotation, author=user, body=text, visibility=shared)
-        _notify_mentioned(user, annotation, text)
+        (_notify_answered if applicant else _notify_mentioned)(user, annotation, text)
         return events.record(annotation.version, type="comment.created", user=user, ref=ref, data=comment_json(comment))
 
     return events.apply_once(version_id, user, ref, change)
 
 
-def _reply_visibility(user, annotation, visibility):
-    if not reviews_version(user, annotation.version_id):  # the applicant, who reads only released markups
+def _reply_visibility(user, annotation, visibility, applicant):
+    if applicant:  # who reads only released markups
         if annotation.category != Annotation.Category.CORRECTION:
             raise PermissionDenied("This is a note for your information; only corrections are answered.")
         return Comment.Visibility.APPLICANT
@@ -257,6 +258,20 @@ def _notify_mentioned(author, annotation, body):
             url=f"/versions/{version.pk}/?page={annotation.page}&annotation={annotation.pk}",
             subject=f"{case.number}: {department.name} was mentioned",
         )
+
+
+def _notify_answered(applicant, annotation, body):
+    """The applicant answered a correction: its department's members hear of it."""
+    version = annotation.version
+    case = version.document.case
+    notifications.notify(
+        annotation.department.members,
+        kind="answer",
+        text=f"{applicant.get_full_name() or applicant.username} answered a correction on {case.number}, "
+        f"sheet {annotation.page}: {body[:200]}",
+        url=f"/versions/{version.pk}/?page={annotation.page}&annotation={annotation.pk}",
+        subject=f"{case.number}: the applicant answered a correction",
+    )
 
 
 def comments_of(user, annotation_id):

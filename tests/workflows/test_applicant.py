@@ -8,7 +8,7 @@ import pytest
 
 from audit.models import AuditEntry
 from documents.models import CaseApplicant
-from reviews.models import Annotation, Comment
+from reviews.models import Annotation, Comment, Notification
 from reviews.services import annotations
 from tests.factories import CaseFactory, upload
 
@@ -198,6 +198,9 @@ def test_the_applicant_answers_a_released_correction(released, api_as):
     assert response.json()["visibility"] == "applicant"  # an answer always reaches the reviewers
     reviewers = api_as(released.demo.fire).get(f"/api/annotations/{released.correction['id']}/comments/").json()
     assert reviewers[-1]["body"] == "Rated wall added on A-101." and reviewers[-1]["author"] == "applicant"
+    told = Notification.objects.filter(kind="answer").values_list("recipient__username", "text")
+    assert {who for who, _ in told} == {"fire", "fire_head"}  # the correction's department
+    assert all(text.startswith("Jordan Lee answered a correction on") for _, text in told)
 
 
 def test_notes_are_not_answered_and_unreleased_markups_not_found(cycle, decide, api_as):
