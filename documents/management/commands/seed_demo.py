@@ -24,7 +24,6 @@ DEPARTMENTS = [
 DEMO_CASE_TITLE = "Riverside Commons mixed-use building"
 # Full names and the titles letters are signed with; the applicant is a design professional, not staff.
 PEOPLE = {
-    "planner": ("Dana", "Whitfield", ""),
     "planning_head": ("Maria", "Alvarez", "Planning Director"),
     "building_head": ("Robert", "Okafor", "Chief Building Official"),
     "fire_head": ("Helen", "Brandt", "Fire Marshal"),
