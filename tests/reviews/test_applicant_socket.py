@@ -89,3 +89,14 @@ async def test_taking_the_applicant_off_the_case_closes_their_socket(invited):
     await database_sync_to_async(cases.remove_applicant)(invited.planner, invited.case, "applicant")
 
     assert await closed_with(applicant) == 4403
+
+
+async def test_the_applicant_socket_refuses_markup_commands(invited):
+    applicant, _ = await joined(invited.applicant, invited.version.pk)
+
+    await applicant.send_json_to({"type": "annotation.create", "ref": "a-1", "data": cloud(category="correction")})
+
+    error = await receive_type(applicant, "error")
+    assert (error["ref"], error["code"]) == ("a-1", "forbidden")
+    assert not await database_sync_to_async(Annotation.objects.exists)()
+    await applicant.disconnect()

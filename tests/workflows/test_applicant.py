@@ -321,3 +321,13 @@ def test_the_case_audit_trail_is_for_reviewers_only(released, api_as):
 
     assert api_as(released.demo.applicant).get(url).status_code == 404  # it tells internal markups' changes
     assert api_as(released.demo.fire).get(url).status_code == 200
+
+
+def test_the_applicant_changes_neither_sheets_nor_who_takes_part(released, api_as):
+    client = api_as(released.demo.applicant)
+    scale = {"scale": {"ratio": 48, "unit": "ft", "label": '1/4" = 1\'-0"'}}
+
+    sheet = client.patch(f"/api/versions/{released.version.pk}/pages/1/", scale, format="json")
+    departments = client.patch(f"/api/cases/{released.plans.case.pk}/", {"departments": []}, format="json")
+
+    assert (sheet.status_code, departments.status_code) == (403, 403)
