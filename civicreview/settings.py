@@ -310,6 +310,11 @@ WORKFLOW_LIVE_POLL_S = float(env("WORKFLOW_LIVE_POLL_S", 1.0))  # how often live
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "civicreview@localhost")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")  # for django.core.mail.backends.smtp.EmailBackend
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "civicreview")
 ORGANIZATION_NAME = env("ORGANIZATION_NAME", "City Plan Review")  # the body named on letters

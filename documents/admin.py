@@ -1,7 +1,8 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from documents.models import Case, Department, Document, DocumentVersion, Page
+from civicreview.admin import ReadOnlyAdminMixin
+from documents.models import Case, CaseApplicant, Department, Document, DocumentVersion, Page, Signatory
 from documents.services import cases
 
 
@@ -109,3 +110,18 @@ class PageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(admin.ModelAdmin):
+    list_display = ["user", "title"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "title"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(CaseApplicant)
+class CaseApplicantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read here; invited and removed through the API, so that it is audited and open sockets close."""
+
+    list_display = ["case", "user", "added_by", "added_at"]
+    search_fields = ["case__number", "user__username"]

@@ -28,21 +28,38 @@ class Department(models.Model):
 
 
 class CaseQuerySet(models.QuerySet):
+    """Who may see a case. Its reviewers: staff, the departments taking part (guardian object
+    permissions) and users given `view_case` in the admin. Its applicants: the users invited
+    to it (CaseApplicant), who see the case but only what has been released to them of its
+    reviews (reviews.models.AnnotationQuerySet.released)."""
+
     def visible_to(self, user):
-        """The cases `user` may see: staff see all, others those their department takes part in."""
+        """The cases `user` may see, as a reviewer or as an applicant."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_staff:
             return self
-        through_department = models.Q(
-            casegroupobjectpermission__permission__codename="view_case",
-            casegroupobjectpermission__group__user=user,
-        )
-        given_in_admin = models.Q(
-            caseuserobjectpermission__permission__codename="view_case",
-            caseuserobjectpermission__user=user,
-        )
-        return self.filter(through_department | given_in_admin).distinct()
+        return self.filter(_reviewer_q(user) | models.Q(applicants__user=user)).distinct()
+
+    def reviewed_by(self, user):
+        """The cases `user` reviews: sees everything of, internal markups included."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(_reviewer_q(user)).distinct()
+
+
+def _reviewer_q(user):
+    through_department = models.Q(
+        casegroupobjectpermission__permission__codename="view_case",
+        casegroupobjectpermission__group__user=user,
+    )
+    given_in_admin = models.Q(
+        caseuserobjectpermission__permission__codename="view_case",
+        caseuserobjectpermission__user=user,
+    )
+    return through_department | given_in_admin
 
 
 class Case(models.Model):
@@ -93,6 +110,36 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseApplicant(models.Model):
+    """A user invited to a case as its applicant (a design professional or the owner): they see
+    the case and upload to it, and read and answer what the reviews release to them."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="applicants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_case_applicant")]
+
+    def __str__(self):
+        return f"{self.user} on {self.case.number}"
+
+
+class Signatory(models.Model):
+    """How a user signs letters: their title under their full name (e.g. "Planning Director")."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signatory")
+    title = models.CharField(max_length=120)
+
+    class Meta:
+        verbose_name_plural = "signatories"
+
+    def __str__(self):
+        return f"{self.user}, {self.title}"
 
 
 class CaseNumberSequence(models.Model):

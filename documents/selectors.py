@@ -45,6 +45,35 @@ def may_see_version(user, version_id):
     return _visible_version_pk(user, version_id) is not None
 
 
+@prepared(key=lambda user, version_id: (user.pk, user.is_active, user.is_staff, version_id))
+def _reviewed_version_pk(user, version_id):
+    return (
+        DocumentVersion.objects.filter(pk=version_id, document__case__in=Case.objects.reviewed_by(user))
+        .order_by()
+        .values("pk")
+    )
+
+
+def reviews_version(user, version_id):
+    """Whether the user sees the version as one of its case's reviewers (everything, internal
+    markups included) rather than as its applicant (what was released) or not at all."""
+    return _reviewed_version_pk(user, version_id) is not None
+
+
+def reviews_case(user, case):
+    return Case.objects.reviewed_by(user).filter(pk=case.pk).exists()
+
+
+def is_applicant(user, case):
+    """An applicant on the case who does not also review it."""
+    return case.applicants.filter(user=user).exists() and not reviews_case(user, case)
+
+
+def applicant_cases(user):
+    """The cases the user is an applicant on, newest first."""
+    return visible_cases(user).filter(applicants__user=user).exclude(pk__in=Case.objects.reviewed_by(user))
+
+
 def visible_version(user, version, *, with_pages=False):
     """The version of that id, if the user may see it; 404 otherwise. Given a version already at
     hand (a websocket holds its own), only asks again whether the user may still see it."""

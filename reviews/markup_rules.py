@@ -9,7 +9,7 @@ import re
 from django.core.exceptions import ValidationError
 
 from civicreview.text import storable
-from reviews.models import Annotation
+from reviews.models import Annotation, Comment
 
 K = Annotation.Kind
 # (fewest, most) points per kind; None: no upper bound.
@@ -110,6 +110,15 @@ def check_category(category):
     if category not in Annotation.Category.values:
         raise invalid("category", "Category must be correction, note or internal.")
     return category
+
+
+def check_visibility(visibility, category):
+    """A reviewer's reply: internal (the default) or shared with the applicant, never on an internal markup."""
+    if visibility not in Comment.Visibility.values:
+        raise invalid("visibility", "Visibility must be internal or applicant.")
+    if visibility == Comment.Visibility.APPLICANT and category == Annotation.Category.INTERNAL:
+        raise invalid("visibility", "This markup is internal; its replies stay with the reviewers.")
+    return visibility
 
 
 def check_changes(changes):

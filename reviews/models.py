@@ -3,6 +3,20 @@
 from django.conf import settings
 from django.db import models
 
+RELEASED_CATEGORIES = ("correction", "note")  # what a review cycle sends out; never "internal"
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def released(self):
+        """What an applicant may read: corrections and notes whose review cycle has ended.
+        The same rule for one event's data: `is_released` below."""
+        return self.filter(category__in=RELEASED_CATEGORIES, released_at__isnull=False)
+
+
+def is_released(data):
+    """`AnnotationQuerySet.released` for an annotation's JSON (an event's data)."""
+    return data.get("category") in RELEASED_CATEGORIES and data.get("released_at") is not None
+
 
 class Annotation(models.Model):
     """A markup on one page of a version, in PDF points (top-left origin, rotation applied)."""
@@ -59,6 +73,8 @@ class Annotation(models.Model):
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
 
     class Meta:
         ordering = ["version", "page", "id"]

@@ -24,7 +24,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from documents.models import Case, Department, Document, DocumentVersion, Page
+from documents.management.commands.seed_demo import PEOPLE
+from documents.models import Case, Department, Document, DocumentVersion, Page, Signatory
 from documents.services import cases
 
 ARCH_D = (2592.0, 1728.0)  # 36 x 24 in, landscape, in points
@@ -176,6 +177,13 @@ class Demo:
             self.users[reviewer.username] = reviewer
             self.users[head.username] = head
         self.users["outsider"] = UserFactory(username="outsider")
+        self.users["applicant"] = UserFactory(username="applicant")  # invited to no case until a test does
+        for username, (first, last, title) in PEOPLE.items():
+            user = self.users[username]
+            user.first_name, user.last_name = first, last
+            user.save(update_fields=["first_name", "last_name"])
+            if title:
+                Signatory.objects.create(user=user, title=title)
 
     def __getattr__(self, name):
         try:

@@ -159,3 +159,29 @@ def timeline(workflow):
             }
         )
     return stages
+
+
+def applicant_page(case):
+    """What the applicant's case page shows: per document its versions and, for the latest
+    version whose review ended, that review and what it released to them, sheet by sheet."""
+    from reviews.services import audience
+
+    workflows = {w.version_id: w for w in Workflow.objects.filter(case=case)}
+    documents = []
+    for document in case.documents.all():
+        versions = list(document.versions.all())
+        reviewed = next((v for v in reversed(versions) if v.pk in workflows and workflows[v.pk].finished), None)
+        sheets = []
+        if reviewed is not None:
+            pages = {page.number: page for page in reviewed.pages.all()}
+            items = audience.released_items(reviewed, pages)
+            for number in sorted({item.markup.page for item in items}):
+                found = [item for item in items if item.markup.page == number]
+                sheets.append({"number": number, "page": pages.get(number), "items": found})
+        latest = versions[-1] if versions else None
+        documents.append({
+            "document": document, "versions": versions, "latest": latest,
+            "workflow": workflows.get(latest.pk) if latest else None,
+            "reviewed": reviewed, "review": workflows.get(reviewed.pk) if reviewed else None, "sheets": sheets,
+        })  # fmt: skip
+    return documents

@@ -95,3 +95,18 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     title = serializers.CharField(required=False)
     kind = serializers.ChoiceField(choices=Document.Kind.choices, required=False)
+
+
+class ApplicantSerializer(serializers.Serializer):
+    """`POST /api/cases/{id}/applicants/`: the user to invite, by username; answered with the invitation."""
+
+    username = serializers.CharField()
+    added_by = serializers.CharField(read_only=True)
+    added_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, invited):
+        return {
+            "username": invited.user.username,
+            "added_by": invited.added_by.username,
+            "added_at": serializers.DateTimeField().to_representation(invited.added_at),
+        }

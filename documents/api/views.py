@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from civicreview.ranges import ranged_file_response
 from documents import selectors
 from documents.api.serializers import (
+    ApplicantSerializer,
     CaseDepartmentsSerializer,
     CaseDetailSerializer,
     CaseSerializer,
@@ -45,6 +46,28 @@ class CaseDetail(generics.RetrieveAPIView):
         changes.is_valid(raise_exception=True)
         cases.change_departments(request.user, case, changes.validated_data["departments"])
         return Response(CaseDetailSerializer(self.get_object()).data)
+
+
+class CaseApplicants(APIView):
+    """The case's applicants: listed to whoever sees the case, invited by its lead department."""
+
+    @extend_schema(responses=ApplicantSerializer(many=True))
+    def get(self, request, pk):
+        case = selectors.case_detail(request.user, pk)
+        return Response(ApplicantSerializer(case.applicants.select_related("user", "added_by"), many=True).data)
+
+    @extend_schema(request=ApplicantSerializer, responses={201: ApplicantSerializer})
+    def post(self, request, pk):
+        case = selectors.case_detail(request.user, pk)
+        invited = cases.add_applicant(request.user, case, request.data.get("username"))
+        return Response(ApplicantSerializer(invited).data, status=status.HTTP_201_CREATED)
+
+
+class CaseApplicant(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk, username):
+        cases.remove_applicant(request.user, selectors.case_detail(request.user, pk), username)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class UploadView(APIView):

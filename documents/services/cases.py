@@ -1,12 +1,13 @@
 """Cases: numbering, the departments taking part, and who may see and upload."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from audit.services import record_permission_change
-from documents.models import Case, CaseGroupObjectPermission, CaseNumberSequence, Department
+from audit.services import record, record_permission_change
+from documents.models import Case, CaseApplicant, CaseGroupObjectPermission, CaseNumberSequence, Department
 
 NUMBER_PREFIXES = {
     Case.Kind.BUILDING_PERMIT: "BP",
@@ -104,4 +105,54 @@ def sync_case_permissions(case):
 
 
 def can_upload(user, case):
+    """The lead department's members (and staff): they upload, and submit for review."""
     return user.has_perm("documents.upload_case", case)
+
+
+def may_upload_documents(user, case):
+    """Who may add documents and new versions to the case: the lead department and its applicants."""
+    return can_upload(user, case) or case.applicants.filter(user=user).exists()
+
+
+@transaction.atomic
+def add_applicant(user, case, username):
+    """`user` (of the lead department, or staff) invites the user named `username` to the case
+    as its applicant. Inviting someone already invited changes nothing."""
+    if not may_change_departments(user, case):
+        raise PermissionDenied("Only members of the lead department can invite applicants to this case.")
+    applicant = _active_user(username)
+    invited, created = CaseApplicant.objects.get_or_create(case=case, user=applicant, defaults={"added_by": user})
+    if created:
+        record(
+            "case.applicant_added", actor=user, case=case, obj=("case", case.pk),
+            summary=f"{user.get_username()} invited {applicant.get_username()} to {case.number} as its applicant",
+            after={"applicant": applicant.get_username()},
+        )  # fmt: skip
+    return invited
+
+
+@transaction.atomic
+def remove_applicant(user, case, username):
+    """Take an applicant off the case; their open sockets on its versions close (4403)."""
+    from reviews.realtime.access import access_changed
+
+    if not may_change_departments(user, case):
+        raise PermissionDenied("Only members of the lead department can remove applicants from this case.")
+    removed, _ = CaseApplicant.objects.filter(case=case, user__username=username).delete()
+    if not removed:
+        raise ValidationError({"username": [f"{username} is not an applicant on {case.number}."]})
+    record(
+        "case.applicant_removed", actor=user, case=case, obj=("case", case.pk),
+        summary=f"{user.get_username()} removed {username} from {case.number} as its applicant",
+        before={"applicant": username},
+    )  # fmt: skip
+    access_changed(case_ids=[case.pk])
+
+
+def _active_user(username):
+    if not isinstance(username, str) or not username.strip():
+        raise ValidationError({"username": ["Name the user to invite by their username."]})
+    found = get_user_model().objects.filter(username=username.strip(), is_active=True).first()
+    if found is None:
+        raise ValidationError({"username": [f"There is no active user named {username.strip()}."]})
+    return found

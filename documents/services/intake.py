@@ -31,7 +31,7 @@ from civicreview.errors import UploadTooLarge
 from civicreview.text import storable
 from documents import pdf
 from documents.models import Document, DocumentVersion, Page
-from documents.services.cases import can_upload
+from documents.services.cases import may_upload_documents
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +99,10 @@ class _Checked:
 @contextmanager
 def _validated(user, case, upload):
     """Check permission, size and content; yield the upload as a local file."""
-    if not can_upload(user, case):
-        raise PermissionDenied("Only members of the lead department can upload documents to this case.")
+    if not may_upload_documents(user, case):
+        raise PermissionDenied(
+            "Only members of the lead department and the applicant can upload documents to this case."
+        )
     if upload is None:
         raise ValidationError({"file": ["Choose a PDF file to upload."]})
     check_upload_size(upload.size)

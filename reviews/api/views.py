@@ -16,7 +16,7 @@ from reviews.api.serializers import (
     NotificationSerializer,
     PageScaleSerializer,
 )
-from reviews.services import annotations, events, notifications, sheets
+from reviews.services import annotations, audience, events, notifications, sheets
 
 
 def _int(value, field):
@@ -33,7 +33,7 @@ class VersionAnnotations(APIView):
     )
     def get(self, request, pk):
         version = visible_version(request.user, pk)
-        found = version.annotations.select_related("author", "department")
+        found = audience.annotations_for(request.user, version).select_related("author", "department")
         if "page" in request.query_params:
             found = found.filter(page=_int(request.query_params["page"], "page"))
         if "status" in request.query_params:
@@ -72,7 +72,13 @@ class AnnotationComments(APIView):
 
     @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
     def post(self, request, pk):
-        event = annotations.add_comment(request.user, pk, request.data.get("body"), ref=request.data.get("ref", ""))
+        event = annotations.add_comment(
+            request.user,
+            pk,
+            request.data.get("body"),
+            ref=request.data.get("ref", ""),
+            visibility=request.data.get("visibility"),
+        )
         return Response(event.data, status=status.HTTP_201_CREATED)
 
 
@@ -83,7 +89,8 @@ class VersionEvents(APIView):
     def get(self, request, pk):
         version = visible_version(request.user, pk)
         after = _int(request.query_params.get("after", 0), "after")
-        return Response([event.message() for event in events.events_after(version.pk, after)[:1000]])
+        found = [event.message() for event in events.events_after(version.pk, after)[:1000]]
+        return Response(audience.events_for(request.user, version, found))
 
 
 class Notifications(APIView):

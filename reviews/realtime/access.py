@@ -40,12 +40,16 @@ def _publish(message):
     async_to_sync(get_channel_layer().group_send)(ACCESS_GROUP, message)
 
 
-def user_still_sees(user_id, version_id):
-    """The version rule asked for the user as stored now (not as the socket loaded it): active, staff, groups."""
-    from documents.selectors import may_see_version
+def user_still_sees(user_id, version_id, *, as_reviewer=False):
+    """The version rule asked for the user as stored now (not as the socket loaded it): active, staff,
+    groups, applicants. `as_reviewer`: a socket that delivers everything needs the user to still review
+    the case; one left only its applicant must close (it would deliver internal markups)."""
+    from documents.selectors import may_see_version, reviews_version
 
     user = get_user_model().objects.filter(pk=user_id).first()
-    return user is not None and may_see_version(user, version_id)
+    if user is None:
+        return False
+    return reviews_version(user, version_id) if as_reviewer else may_see_version(user, version_id)
 
 
 def _case_permission_changed(sender, instance, **kwargs):

@@ -16,11 +16,11 @@ from channels.layers import get_channel_layer
 from civicreview import parsers
 from civicreview.errors import describe
 from documents.models import DocumentVersion
-from documents.selectors import may_see_version
+from documents.selectors import may_see_version, reviews_version
 from reviews.markup_rules import is_number
 from reviews.realtime import access
 from reviews.realtime.hub import hub
-from reviews.services import annotations, events, presence, sheets
+from reviews.services import annotations, audience, events, presence, sheets
 from reviews.services.events import group_name, layer_message
 
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -86,7 +86,12 @@ def run_command(user, version, message):
         return sheets.set_page_scale(user, version, page, message.get("scale"), ref=ref)
     if kind == "comment.create":
         return annotations.add_comment(
-            user, whole(message, "annotation"), message.get("body"), ref=ref, version_id=version_id
+            user,
+            whole(message, "annotation"),
+            message.get("body"),
+            ref=ref,
+            version_id=version_id,
+            visibility=message.get("visibility"),
         )
     raise Refused("invalid", f"Unknown message type {kind!r}.")
 
@@ -106,6 +111,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
         self.socket_id = f"ws-{uuid.uuid4().hex}"
         self.joined = False
         self.withdrawn = False  # access lost: nothing more goes out, nothing more comes in
+        self.feed = None  # set once the user is known: see _refusal
         self.page = 1
         self.commands = TokenBucket(*self.command_rate)
         self.cursors = TokenBucket(*self.cursor_rate)
@@ -136,6 +142,8 @@ class VersionConsumer(AsyncWebsocketConsumer):
             return CLOSE_NOT_FOUND
         if not may_see_version(user, self.version_id):
             return CLOSE_FORBIDDEN
+        # None: a reviewer's socket, which delivers every event; else what the applicant may read.
+        self.feed = None if reviews_version(user, self.version_id) else audience.ApplicantFeed(user, self.version)
         return None
 
     def _hello(self):
@@ -154,7 +162,10 @@ class VersionConsumer(AsyncWebsocketConsumer):
         """Ask again whether the user (as stored now) may see the version; withdraw the socket if not."""
         if self.withdrawn:
             return False
-        if await database_sync_to_async(access.user_still_sees)(self.user.pk, self.version_id):
+        still = await database_sync_to_async(access.user_still_sees)(
+            self.user.pk, self.version_id, as_reviewer=self.feed is None
+        )
+        if still:
             return True
         await self.withdraw()
         return False
@@ -165,10 +176,13 @@ class VersionConsumer(AsyncWebsocketConsumer):
             self.withdrawn, self.held = True, None
             await self.close(CLOSE_FORBIDDEN)
 
-    async def deliver(self, frame):
-        """Send what the hub hands every socket on the version: one ASGI message, shared."""
+    async def deliver(self, frame, message=None):
+        """Send what the hub hands every socket on the version: one ASGI message, shared by
+        reviewers' sockets; an applicant's socket sends `message` as its feed lets it through."""
         if self.withdrawn:
             return
+        if self.feed is not None and message is not None:
+            frame = {"type": "websocket.send", "text": dumps(self.feed.view(message))}
         if self.held is not None:
             self.held.append(frame)
         else:
@@ -260,15 +274,21 @@ class VersionConsumer(AsyncWebsocketConsumer):
         self._take_command()
         if not await self.recheck_access():
             return
-        missed = await database_sync_to_async(
-            lambda: [e.message() for e in events.events_after(self.version_id, after)[: RESUME_PAGE + 1]]
-        )()
+        missed = await database_sync_to_async(self._missed)(after)
         more = len(missed) > RESUME_PAGE
         missed = missed[:RESUME_PAGE]
         for event in missed:
             await self.send(text_data=dumps(event))
         latest = missed[-1]["seq"] if missed else await database_sync_to_async(events.latest_seq)(self.version_id)
         await self.send(text_data=dumps({"type": "resumed", "ref": message["ref"], "seq": latest, "more": more}))
+
+    def _missed(self, after):
+        """Up to RESUME_PAGE + 1 events after `after`, as this socket's user may read them."""
+        missed = [e.message() for e in events.events_after(self.version_id, after)[: RESUME_PAGE + 1]]
+        if self.feed is None:
+            return missed
+        self.feed = audience.ApplicantFeed(self.user, self.version)  # released since it began, say
+        return [self.feed.view(message, history=True) for message in missed]
 
     HANDLERS = {
         "annotation.create": _change,

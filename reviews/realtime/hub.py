@@ -73,7 +73,7 @@ class Hub:
         }  # encoded once for every socket
         for socket in list(self.sockets.get(version_id, ())):
             try:
-                await socket.deliver(frame)
+                await socket.deliver(frame, message)  # an applicant's socket filters (reviews.services.audience)
             except Exception:  # that socket is closing; the others still get it
                 log.debug("delivery to a closing socket failed", exc_info=True)
 

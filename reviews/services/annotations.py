@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404
 from civicreview.errors import Conflict
 from civicreview.prepared import prepared
 from documents.models import Department
-from documents.selectors import may_see_version, page_sizes, visible_version
+from documents.selectors import may_see_version, page_sizes, reviews_version, visible_version
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
-from reviews.services import events, notifications
+from reviews.services import audience, events, notifications
 from workflows.selectors import finished_review
 
 
@@ -133,8 +133,13 @@ def visible_annotation(user, annotation_id, version_id=None, *, locked=False):
     if locked:
         found = found.select_for_update(of=("self",))
     annotation = get_object_or_404(found, pk=annotation_id)
-    if version_id not in (None, annotation.version_id) or not may_see_version(user, annotation.version_id):
+    if version_id not in (None, annotation.version_id):
         raise Http404
+    if reviews_version(user, annotation.version_id):
+        return annotation
+    if not may_see_version(user, annotation.version_id):
+        raise Http404
+    audience.check_readable(user, annotation)  # the applicant: only what was released to them
     return annotation
 
 
@@ -206,18 +211,31 @@ def delete_annotation(user, annotation_id, revision, *, ref="", version_id=None)
     return events.apply_once(version_id, user, ref, change)
 
 
-def add_comment(user, annotation_id, body, *, ref="", version_id=None):
+def add_comment(user, annotation_id, body, *, ref="", version_id=None, visibility=None):
+    """A reply: a reviewer's is internal unless `visibility` is "applicant"; the applicant's
+    (an answer to a released correction) always goes to the reviewers as "applicant"."""
+
     def change():
         annotation = visible_annotation(user, annotation_id, version_id)
-        require_department(user, annotation.version)
+        applicant = not reviews_version(user, annotation.version_id)  # then it answers a released correction
+        shared = _reply_visibility(user, annotation, visibility, applicant)
         if not isinstance(body, str) or not body.strip():
             raise rules.invalid("body", "Write something to reply.")
         text = rules.check_text(body.strip(), "body")
-        comment = Comment.objects.create(annotation=annotation, author=user, body=text)
-        _notify_mentioned(user, annotation, text)
+        comment = Comment.objects.create(annotation=annotation, author=user, body=text, visibility=shared)
+        (_notify_answered if applicant else _notify_mentioned)(user, annotation, text)
         return events.record(annotation.version, type="comment.created", user=user, ref=ref, data=comment_json(comment))
 
     return events.apply_once(version_id, user, ref, change)
+
+
+def _reply_visibility(user, annotation, visibility, applicant):
+    if applicant:  # who reads only released markups
+        if annotation.category != Annotation.Category.CORRECTION:
+            raise PermissionDenied("This is a note for your information; only corrections are answered.")
+        return Comment.Visibility.APPLICANT
+    require_department(user, annotation.version)
+    return rules.check_visibility(visibility or Comment.Visibility.INTERNAL, annotation.category)
 
 
 MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
@@ -242,9 +260,23 @@ def _notify_mentioned(author, annotation, body):
         )
 
 
+def _notify_answered(applicant, annotation, body):
+    """The applicant answered a correction: its department's members hear of it."""
+    version = annotation.version
+    case = version.document.case
+    notifications.notify(
+        annotation.department.members,
+        kind="answer",
+        text=f"{applicant.get_full_name() or applicant.username} answered a correction on {case.number}, "
+        f"sheet {annotation.page}: {body[:200]}",
+        url=f"/versions/{version.pk}/?page={annotation.page}&annotation={annotation.pk}",
+        subject=f"{case.number}: the applicant answered a correction",
+    )
+
+
 def comments_of(user, annotation_id):
     annotation = visible_annotation(user, annotation_id)
-    return annotation.comments.select_related("author")
+    return audience.replies_for(user, annotation).select_related("author")
 
 
 def _check_revision(annotation, revision):

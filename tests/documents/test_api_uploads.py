@@ -295,7 +295,9 @@ def test_a_reviewer_who_may_see_but_not_upload_is_403_with_the_reason(demo, case
     response = post_document(api_as(demo.building), case, sheet_pdf())
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "Only members of the lead department can upload documents to this case."}
+    assert response.json() == {
+        "detail": "Only members of the lead department and the applicant can upload documents to this case."
+    }
 
 
 def test_an_outsider_uploading_is_404(demo, case, api_as, nothing_stored):

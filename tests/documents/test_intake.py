@@ -234,7 +234,9 @@ def test_a_reviewer_outside_the_lead_department_may_not_upload(demo, case, nothi
     with pytest.raises(PermissionDenied) as refusal:
         intake.add_document(demo.building, case, title="Plans", upload=upload())
 
-    assert str(refusal.value) == "Only members of the lead department can upload documents to this case."
+    assert (
+        str(refusal.value) == "Only members of the lead department and the applicant can upload documents to this case."
+    )
 
 
 def test_a_failure_after_storing_removes_the_stored_file(demo, case, nothing_stored, monkeypatch):

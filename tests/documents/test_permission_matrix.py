@@ -1,9 +1,10 @@
 """Who may do what, for every demo user, on every endpoint, on a case they may see and one they may not.
 
-Two cases: planning leads one with building taking part; fire leads the other with engineering.
-A department's reviewer and its head see the cases their department takes part in; the lead
-department's members (and the admin) upload to them; the others who see a case get 403 when they
-try; everyone else gets the same 404 as for a case that does not exist, never a hint.
+Two cases: planning leads one with building taking part and `applicant` invited as its applicant;
+fire leads the other with engineering. A department's reviewer and its head see the cases their
+department takes part in; the lead department's members (and the admin) upload to them and invite
+applicants; the applicant sees and uploads to their case only; the others who see a case get 403
+when they try; everyone else gets the same 404 as for a case that does not exist, never a hint.
 """
 
 import pytest
@@ -13,17 +14,18 @@ from tests.factories import CaseFactory, DocumentFactory, VersionFactory, sheet_
 
 USERS = [
     "planner", "planning_head", "building", "building_head", "fire", "fire_head",
-    "engineering", "engineering_head", "admin", "outsider",
+    "engineering", "engineering_head", "admin", "outsider", "applicant",
 ]  # fmt: skip
 
 SEES = {
-    "planning case": {"planner", "planning_head", "building", "building_head", "admin"},
+    "planning case": {"planner", "planning_head", "building", "building_head", "admin", "applicant"},
     "fire case": {"fire", "fire_head", "engineering", "engineering_head", "admin"},
 }
 UPLOADS = {
-    "planning case": {"planner", "planning_head", "admin"},
+    "planning case": {"planner", "planning_head", "admin", "applicant"},
     "fire case": {"fire", "fire_head", "admin"},
 }
+INVITES = {"planning case": {"planner", "planning_head", "admin"}, "fire case": {"fire", "fire_head", "admin"}}
 
 ENDPOINTS = {
     "case detail": ("get", "/api/cases/{case}/"),
@@ -31,6 +33,7 @@ ENDPOINTS = {
     "version detail": ("get", "/api/versions/{version}/"),
     "file download": ("get", "/api/versions/{version}/file/"),
     "thumbnail": ("get", "/api/versions/{version}/pages/1/thumbnail/"),
+    "applicants": ("get", "/api/cases/{case}/applicants/"),
     "upload document": ("post", "/api/cases/{case}/documents/"),
     "upload version": ("post", "/api/documents/{document}/versions/"),
 }
@@ -55,6 +58,8 @@ def world(demo):
         case = CaseFactory(lead_department=lead, departments=[other], title=name)
         version = VersionFactory(document=DocumentFactory(case=case), page_count=2)
         ids[name] = {"case": case.pk, "document": version.document_id, "version": version.pk}
+        if name == "planning case":
+            case.applicants.create(user=demo.applicant, added_by=demo.planner)
     return ids
 
 
@@ -81,7 +86,9 @@ def test_permission_matrix(demo, world, api_as, user, case, endpoint):
     if want == 404:
         assert response.json() == {"detail": "Not found."}
     if want == 403:
-        assert response.json() == {"detail": "Only members of the lead department can upload documents to this case."}
+        assert response.json() == {
+            "detail": "Only members of the lead department and the applicant can upload documents to this case."
+        }
     if want != 201:
         assert (Document.objects.count(), DocumentVersion.objects.count()) == (documents, versions)
 
@@ -107,12 +114,39 @@ def test_a_hidden_object_answers_exactly_as_a_missing_one(demo, world, api_as):
         assert (a.status_code, a.json(), a["Content-Type"]) == (b.status_code, b.json(), b["Content-Type"]), endpoint
 
 
+INVITE, REMOVE = "/api/cases/{case}/applicants/", "/api/cases/{case}/applicants/x/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("user", USERS)
+def test_who_invites_and_removes_applicants(demo, world, api_as, user, case):
+    from documents.models import CaseApplicant
+
+    demo.users["x"] = demo.outsider.__class__.objects.create_user("x")
+    client, path = api_as(demo.users[user]), INVITE.format(**world[case])
+    before = CaseApplicant.objects.count()
+
+    invited = client.post(path, {"username": "x"}, format="json")
+    want = 404 if user not in SEES[case] else (201 if user in INVITES[case] else 403)
+    assert invited.status_code == want, f"{user} inviting on the {case}"
+    assert CaseApplicant.objects.count() == before + (want == 201)
+    if want == 201:
+        assert client.delete(REMOVE.format(**world[case])).status_code == 204
+        assert CaseApplicant.objects.count() == before
+    else:
+        assert client.delete(REMOVE.format(**world[case])).status_code == want
+
+
 def test_the_matrix_covers_every_documents_api_route():
     """A new route in documents/api/urls.py must join the matrix above."""
     from documents.api.urls import urlpatterns
 
-    covered = {path for _, path in ENDPOINTS.values()} | {"/api/cases/", "/api/auth/token/"}
-    routes = {"/api/" + str(p.pattern).replace("<int:pk>", "{}").replace("<int:number>", "1") for p in urlpatterns}
+    covered = {path for _, path in ENDPOINTS.values()} | {"/api/cases/", "/api/auth/token/", INVITE, REMOVE}
+    routes = {
+        "/api/" + str(p.pattern).replace("<int:pk>", "{}").replace("<int:number>", "1").replace("<str:username>", "x")
+        for p in urlpatterns
+    }
     normalised = {
         path.replace("{case}", "{}").replace("{document}", "{}").replace("{version}", "{}") for path in covered
     }

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from documents.models import Case, Department, Document, DocumentVersion
+from documents.models import Case, CaseApplicant, Department, Document, DocumentVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_the_four_departments_with_a_reviewer_and_a_head_each(seeded):
 
 
 def test_every_demo_user_logs_in_with_the_demo_password(seeded):
-    for username in ["admin", *REVIEWERS.values(), *(f"{slug}_head" for slug in REVIEWERS)]:
+    for username in ["admin", "applicant", *REVIEWERS.values(), *(f"{slug}_head" for slug in REVIEWERS)]:
         assert authenticate(
             RequestFactory().post("/accounts/login/"), username=username, password=settings.DEMO_PASSWORD
         ), username
@@ -54,12 +54,28 @@ def test_the_demo_case_is_led_by_planning_with_a_processed_plan_set(seeded):
     assert version.pages.get(label="A-101").title == "FIRST FLOOR PLAN"  # read from the title block
 
 
+def test_the_applicant_is_invited_to_the_demo_case_and_is_not_staff(seeded):
+    applicant = get_user_model().objects.get(username="applicant")
+
+    assert not applicant.is_staff and applicant.get_full_name() == "Jordan Lee"
+    assert [a.user for a in Case.objects.get().applicants.all()] == [applicant]
+    assert list(Case.objects.visible_to(applicant)) == [Case.objects.get()]
+    assert not Case.objects.reviewed_by(applicant).exists()
+
+
+def test_the_heads_sign_with_their_full_names_and_titles(seeded):
+    head = get_user_model().objects.get(username="planning_head")
+
+    assert (head.get_full_name(), head.signatory.title) == ("Maria Alvarez", "Planning Director")
+
+
 def test_running_it_again_changes_nothing(seeded):
     counts = (
         get_user_model().objects.count(),
         Department.objects.count(),
         Case.objects.count(),
         DocumentVersion.objects.count(),
+        CaseApplicant.objects.count(),
     )
 
     call_command("seed_demo", stdout=io.StringIO())
@@ -69,4 +85,5 @@ def test_running_it_again_changes_nothing(seeded):
         Department.objects.count(),
         Case.objects.count(),
         DocumentVersion.objects.count(),
+        CaseApplicant.objects.count(),
     ) == counts

@@ -167,3 +167,13 @@ test("a capped resume answer (more: true) asks again from the seq reached, then 
   assert.deepEqual(changes, [1, 2, 3, 4]);
   assert.equal(statuses.at(-1), "online");
 });
+
+test("an applicant's hidden events advance seq without a gap or a resume", () => {
+  const { ws, changes, socket } = connect();
+  ws().deliver({ type: "hello", seq: 0 });
+  ws().deliver({ type: "hidden", seq: 1 });
+  ws().deliver(created(2));
+  assert.deepEqual(changes, [1, 2]);
+  assert.equal(socket.lastSeq, 2);
+  assert.ok(!ws().sent.some((message) => message.type === "resume"));
+});

@@ -267,6 +267,7 @@ def test_every_step_is_recorded_and_the_chain_holds(plans, submit, decide):
         ("task.decided", "building"),
         ("workflow.routed", "system"),
         ("task.decided", "planning_head"),
+        ("annotations.released", "system"),  # the cycle's corrections and notes go out as it ends
         ("workflow.routed", "system"),
     ]
     decided = AuditEntry.objects.filter(action="task.decided").first()

@@ -1,5 +1,7 @@
-"""The corrections letter: every open markup and its thread, by department and sheet, under
-the case's header; a draft while in review, the issued letter once corrections are required."""
+"""The letters: the corrections letter prints the open corrections and notes released to the
+applicant (never internal markups or replies), by department and sheet, numbered, with measured
+values, signed with the head's full name and title; a draft while in review, the issued letter once
+corrections are required; an approved outcome gets an approval letter with its conditions."""
 
 import io
 
@@ -15,23 +17,37 @@ def text_of(pdf):
     return "\n".join(page.get_textpage().get_text_range() for page in document)
 
 
-def cloud(page, text):
-    return {"page": page, "kind": "cloud", "geometry": {"points": [[100, 100], [300, 200]]}, "text": text}
+def cloud(page, text, category="correction"):
+    return {
+        "page": page, "kind": "cloud", "geometry": {"points": [[100, 100], [300, 200]]},
+        "text": text, "category": category,
+    }  # fmt: skip
 
 
 @pytest.fixture
 def marked_up(plans, submit):
     submit(departments=["fire", "building"])
-    demo = plans.demo
-    fire = annotations.create_annotation(demo.fire, plans.version.pk, cloud(2, "Show the rated wall at grid C.")).data
-    annotations.add_comment(demo.building, fire["id"], "Also on A-101, please.")
-    annotations.create_annotation(demo.building, plans.version.pk, cloud(1, "Stair width is 36 in.; 44 in. required."))
-    resolved = annotations.create_annotation(demo.building, plans.version.pk, cloud(1, "Resolved already")).data
+    demo, pk = plans.demo, plans.version.pk
+    plans.version.pages.filter(number=1).update(scale_ratio=48, scale_label='1/4" = 1\'-0"', scale_unit="ft")
+    fire = annotations.create_annotation(demo.fire, pk, cloud(2, "Show the rated wall at grid C.")).data
+    annotations.add_comment(demo.building, fire["id"], "@fire is this the corridor wall?")  # internal
+    annotations.add_comment(demo.fire, fire["id"], "See CBC 706.", visibility="applicant")
+    annotations.create_annotation(demo.building, pk, cloud(1, "Stair width is 36 in.; 44 in. required."))
+    annotations.create_annotation(demo.building, pk, cloud(1, "@fire please check", "internal"))
+    annotations.create_annotation(demo.building, pk, cloud(1, "Sprinklers per NFPA 13.", "note"))
+    annotations.create_annotation(
+        demo.building, pk, {"page": 1, "kind": "rectangle", "geometry": {"points": [[10, 10], [50, 50]]}}
+    )
+    annotations.create_annotation(
+        demo.building, pk, {"page": 1, "kind": "measure_length", "geometry": {"points": [[0, 0], [180, 0]]},
+                            "text": "Corridor too narrow"},
+    )  # fmt: skip
+    resolved = annotations.create_annotation(demo.building, pk, cloud(1, "Resolved already")).data
     annotations.update_annotation(demo.building, resolved["id"], 1, {"status": "resolved"})
     return plans
 
 
-def test_the_draft_lists_open_markups_by_department_and_sheet_with_their_threads(marked_up, api_as):
+def test_the_draft_lists_released_kinds_by_department_and_sheet_numbered(marked_up, api_as):
     response = api_as(marked_up.demo.planner).get(f"/api/versions/{marked_up.version.pk}/corrections-letter.pdf")
 
     assert response.status_code == 200
@@ -47,16 +63,25 @@ def test_the_draft_lists_open_markups_by_department_and_sheet_with_their_threads
     ):
         assert expected in text
     building, fire = text.index("Building Department"), text.index("Fire Department")
-    assert building < text.index("Sheet A-101 (page 1)") < text.index("Stair width is 36 in.") < fire
-    assert (
-        fire
-        < text.index("Sheet A-102 (page 2)")
-        < text.index("Show the rated wall at grid C.")
-        < text.index("building", fire)
-    )
-    assert "Also on A-101, please." in text
+    assert building < text.index("Sheet A-101 (page 1)") < text.index("1.") < text.index("Stair width is 36 in.") < fire
+    assert fire < text.index("Sheet A-102 (page 2)") < text.index("Show the rated wall at grid C.")
+    assert "4." in text and "Show the rated wall" in text[text.index("4.") :]  # numbered across departments
+    assert "Sprinklers per NFPA 13." in text and "note" in text
     assert "Resolved already" not in text
-    assert "Page 1 of" in text
+
+
+def test_internal_markups_replies_and_textless_shapes_stay_out(marked_up, api_as):
+    text = text_of(letters.render(marked_up.version))
+
+    assert "See CBC 706." in text
+    assert "@fire" not in text and "corridor wall" not in text
+    assert "without text" not in text and "rectangle" not in text.lower()
+
+
+def test_a_measurement_prints_its_measured_value(marked_up):
+    text = text_of(letters.render(marked_up.version))
+
+    assert "Corridor too narrow Measured length: 10'-0\"." in text.replace("\r\n", " ")  # 180 pt at 1/4" = 1'-0"
 
 
 def test_once_corrections_are_required_the_issued_letter_is_served(marked_up, decide, api_as):
@@ -75,7 +100,23 @@ def test_once_corrections_are_required_the_issued_letter_is_served(marked_up, de
         and "Corrections required" in text.replace("\r\n", " ")
     )
     assert "Added after issue" not in text  # the letter as issued, not as the markups are now
-    assert "planning_head" in text  # signed by the lead department's head
+    assert "Maria Alvarez" in text and "Planning Director" in text  # the lead department's head, by name and title
+    assert "planning_head" not in text
+
+
+def test_an_approved_outcome_gets_an_approval_letter_with_its_conditions(marked_up, decide, api_as):
+    decide("fire", "review", "approved_with_conditions", comment="Fire lane kept clear during construction.")
+    decide("building", "review", "approved")
+    decide("planning", "approval", "approved")
+
+    response = api_as(marked_up.demo.planner).get(f"/api/versions/{marked_up.version.pk}/corrections-letter.pdf")
+
+    assert response["X-Letter-Status"] == "issued"
+    assert "approval-letter.pdf" in response["Content-Disposition"]
+    text = text_of(response.content).replace("\r\n", " ")
+    assert "Approval letter" in text and "Corrections letter" not in text
+    assert "Conditions of approval" in text and "1. Fire lane kept clear during construction. (Fire)" in text
+    assert "Maria Alvarez" in text and "Planning Director" in text  # the head whose approval ended it
 
 
 def test_a_letter_without_open_markups_says_so(plans):

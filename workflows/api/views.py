@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import entries_for_case, entry_json
-from documents.selectors import visible_cases
+from documents.models import Case
 from workflows import selectors
 from workflows.api.serializers import (
     AuditEntrySerializer,
@@ -91,5 +91,6 @@ class CaseAudit(APIView):
 
     @extend_schema(responses=AuditEntrySerializer(many=True))
     def get(self, request, pk):
-        case = get_object_or_404(visible_cases(request.user), pk=pk)
+        # its reviewers only: the trail tells every markup change, internal ones included
+        case = get_object_or_404(Case.objects.reviewed_by(request.user), pk=pk)
         return Response([entry_json(entry) for entry in entries_for_case(case.pk)])

@@ -33,7 +33,7 @@ from documents.services.cases import can_upload, set_departments
 from reviews.services.notifications import notify
 from workflows import selectors
 from workflows.models import StageRun, Task, Workflow, WorkflowStep, WorkflowTemplate
-from workflows.services import business_days, machine
+from workflows.services import business_days, machine, release
 
 log = logging.getLogger(__name__)
 
@@ -335,7 +335,7 @@ def _finish(workflow, status, now):
         status=Task.Status.SKIPPED, changed_at=now
     )
     Case.objects.filter(pk=workflow.case_id).update(status=machine.CASE_STATUS[status], updated_at=now)
-    extra = {}
+    extra = {"released": release.release_cycle(workflow, now)}  # before the letter: it prints what was released
     if status == Workflow.Status.CORRECTIONS_REQUIRED:
         from workflows.services import letters
 

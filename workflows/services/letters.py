@@ -1,10 +1,19 @@
-"""The corrections letter: a formal PDF listing every open markup and its thread, by
-department and sheet, under the case's header.
+"""The letters that go out to the applicant: a formal PDF under the case's header.
 
-While a version is in review anyone who may see it can read the letter as a
-draft; when its review ends with corrections required the engine issues it:
-the PDF is stored with the workflow (its SHA-256 in the audit trail) and that
-issued letter is what the endpoint serves from then on.
+The corrections letter lists every open correction and note of the version
+released to the applicant — never an internal markup nor an internal reply —
+by department and sheet (label and title), numbered for answering, each
+described by its text and, for a measurement, the value measured on the
+sheet; a markup with neither says nothing a reader could act on and is left
+to the marked-up sheets. An approved outcome gets an approval letter with its
+conditions instead. Both are signed with the deciding head's full name and
+title (documents.models.Signatory).
+
+While a version is in review its reviewers can read the corrections letter
+as a draft (its applicant cannot: nothing is released yet); when its review
+ends with corrections required the engine issues it: the PDF is stored with
+the workflow (its SHA-256 in the audit trail) and that issued letter is what
+the endpoint serves from then on.
 """
 
 import hashlib
@@ -15,7 +24,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
+from django.http import Http404
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -27,9 +36,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from documents.selectors import visible_version
-from reviews.models import Annotation, Comment
+from documents.selectors import reviews_version, visible_version
+from reviews.services import audience
 from workflows.models import Task, Workflow
+
+APPROVED: tuple[str, ...] = (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS)
 
 ORGANIZATION = settings.ORGANIZATION_NAME
 INK, MUTED, RULE = colors.HexColor("#1c2733"), colors.HexColor("#5a6878"), colors.HexColor("#b9c4d0")
@@ -43,13 +54,20 @@ def _columns(*inches):
 
 
 def letter_for(user, version_id):
-    """(pdf bytes, file name, issued?) for a version the user may see (404 otherwise)."""
+    """(pdf bytes, file name, issued?) for a version the user may see (404 otherwise; to its
+    applicant, 404 too until the review has ended)."""
     version = visible_version(user, version_id)
     workflow = Workflow.objects.filter(version=version).select_related("case").first()
-    name = f"{version.document.case.number}-v{version.number}-corrections-letter.pdf"
+    finished = workflow.finished_at if workflow is not None and workflow.finished else None
+    if finished is None and not reviews_version(user, version.pk):
+        raise Http404
+    kind = "approval" if finished and str(workflow.status) in APPROVED else "corrections"  # type: ignore[union-attr]
+    name = f"{version.document.case.number}-v{version.number}-{kind}-letter.pdf"
     if workflow is not None and workflow.corrections_letter:
         with workflow.corrections_letter.open("rb") as stored:
             return stored.read(), name, True
+    if finished is not None:
+        return render(version, workflow, issued_at=finished), name, True
     return render(version, workflow), name, False
 
 
@@ -111,17 +129,15 @@ def _when(moment):
 
 
 def render(version, workflow=None, *, issued_at=None):
-    """The letter as PDF bytes: issued (dated `issued_at`) or, without it, a draft."""
+    """The letter as PDF bytes: issued (dated `issued_at`) or, without it, a draft; an approval
+    letter when the workflow ended approved, a corrections letter otherwise."""
     _fonts()
     st = _styles()
     case = version.document.case
-    markups = list(
-        Annotation.objects.filter(version=version, status=Annotation.Status.OPEN)
-        .select_related("department", "author")
-        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
-        .order_by("department__name", "page", "id")
-    )
-    labels = dict(version.pages.values_list("number", "label"))
+    approved = workflow is not None and workflow.status in APPROVED
+    name = "Approval letter" if approved else "Corrections letter"
+    pages = {page.number: page for page in version.pages.all()}
+    items = audience.released_items(version, pages, issued=issued_at is not None)
     story = [
         Table(
             [
@@ -138,7 +154,7 @@ def render(version, workflow=None, *, issued_at=None):
                 ]
             ),
         ),  # fmt: skip
-        Paragraph("Corrections letter" if issued_at else "Corrections letter — DRAFT", st["title"]),
+        Paragraph(name if issued_at else f"{name} — DRAFT", st["title"]),
     ]
     if not issued_at:
         story.append(
@@ -153,7 +169,7 @@ def render(version, workflow=None, *, issued_at=None):
         ("File SHA-256", version.sha256),
     ]
     if workflow is not None:
-        facts.append(("Submitted", f"{_when(workflow.submitted_at)} by {workflow.submitted_by.get_username()}"))
+        facts.append(("Submitted", f"{_when(workflow.submitted_at)} by {_full_name(workflow.submitted_by)}"))
     story += [
         Spacer(0, 6),
         Table(
@@ -169,31 +185,80 @@ def render(version, workflow=None, *, issued_at=None):
             ),
         ),  # fmt: skip
         Spacer(0, 10),
-        Paragraph(
-            "The departments named below reviewed the plans and require the corrections listed. Please revise "
-            "the sheets, cloud every change, and resubmit the complete set with a written response to each "
-            "numbered comment. Comments are grouped by department and by sheet.",
-            st["body"],
-        ),
     ]
-    story += _decisions(workflow, st)
-    story += _comments(markups, labels, st)
-    story += [Spacer(0, 16), Paragraph("Sincerely,", st["body"]), Spacer(0, 14)]
-    head = case.lead_department.heads.order_by("pk").first()
-    if head is not None:
-        story.append(Paragraph(_text(head.get_full_name() or head.get_username()), st["body"]))
-    story.append(Paragraph(f"{_text(case.lead_department.name)} Department, for the reviewing departments", st["body"]))
+    if approved:
+        story += _approval(workflow, st)
+        story += _decisions(workflow, st)
+        story += _comments(items, pages, st, heading="Notes for your information", empty=None)
+    else:
+        story.append(
+            Paragraph(
+                "The departments named below reviewed the plans and require the corrections listed. Please revise "
+                "the sheets, cloud every change, and resubmit the complete set with a written response to each "
+                "numbered correction. Comments are grouped by department and by sheet.",
+                st["body"],
+            )
+        )
+        story += _decisions(workflow, st)
+        story += _comments(items, pages, st)
+    story += _signature(workflow, case, st)
 
     out = io.BytesIO()
-    footer = f"{case.number} · {version.document.title} v{version.number} · corrections letter" + (
+    footer = f"{case.number} · {version.document.title} v{version.number} · {name.lower()}" + (
         "" if issued_at else " (draft)"
     )
     document = SimpleDocTemplate(
         out, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=0.7 * inch, bottomMargin=0.8 * inch,
-        title=f"{case.number} corrections letter", author=ORGANIZATION, subject=case.title, invariant=1,
+        title=f"{case.number} {name.lower()}", author=ORGANIZATION, subject=case.title, invariant=1,
     )  # fmt: skip
     document.build(story, canvasmaker=_numbered(footer))
     return out.getvalue()
+
+
+def _approval(workflow, st):
+    story = [
+        Paragraph(
+            "The departments named below reviewed the plans and approved them"
+            + (", subject to the conditions listed." if workflow.conditions else "."),
+            st["body"],
+        )
+    ]
+    if workflow.conditions:
+        names = dict(workflow.case.departments.values_list("slug", "name"))
+        story.append(Paragraph("Conditions of approval", st["h2"]))
+        for number, condition in enumerate(workflow.conditions, start=1):
+            department = names.get(condition["department"], condition["department"])
+            story.append(
+                Paragraph(f"<b>{number}.</b>&nbsp;&nbsp;{_text(condition['text'])} ({_text(department)})", st["item"])
+            )
+    return story
+
+
+def _full_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def _signature(workflow, case, st):
+    """Signed by the head whose approval ended the review, else the lead department's head."""
+    head = None
+    if workflow is not None:
+        last = (
+            workflow.tasks.filter(kind=Task.Kind.APPROVAL, decided_by__isnull=False)
+            .select_related("decided_by__signatory")
+            .order_by("-decided_at")
+            .first()
+        )
+        head = last and last.decided_by
+    if head is None:
+        head = case.lead_department.heads.select_related("signatory").order_by("pk").first()
+    story = [Spacer(0, 16), Paragraph("Sincerely,", st["body"]), Spacer(0, 14)]
+    if head is not None:
+        story.append(Paragraph(_text(_full_name(head)), st["body"]))
+        signatory = getattr(head, "signatory", None)
+        if signatory is not None:
+            story.append(Paragraph(_text(signatory.title), st["body"]))
+    story.append(Paragraph(f"{_text(case.lead_department.name)} Department, for the reviewing departments", st["body"]))
+    return story
 
 
 def _decisions(workflow, st):
@@ -225,35 +290,39 @@ def _decisions(workflow, st):
     ]  # fmt: skip
 
 
-def _comments(markups, labels, st):
-    story = [Paragraph("Comments", st["h2"])]
-    if not markups:
-        return [*story, Paragraph("There are no open comments on these plans.", st["body"])]
+def _comments(items, pages, st, *, heading="Comments", empty="There are no open comments on these plans."):
+    story = [Paragraph(heading, st["h2"])]
+    if not items:
+        return [*story, Paragraph(empty, st["body"])] if empty else []
     by_department = defaultdict(lambda: defaultdict(list))
-    for markup in markups:
-        by_department[markup.department][markup.page].append(markup)
-    number = 0
-    for department, pages in by_department.items():
+    for item in items:
+        by_department[item.markup.department][item.markup.page].append(item)
+    for department, by_page in by_department.items():
         story.append(Paragraph(f"{_text(department.name)} Department", st["h2"]))
-        for page, found in sorted(pages.items()):
-            label = labels.get(page)
-            story.append(Paragraph(f"Sheet {_text(label)} (page {page})" if label else f"Page {page}", st["h3"]))
-            for markup in found:
-                number += 1
+        for page, found in sorted(by_page.items()):
+            story.append(Paragraph(_text(_sheet_heading(page, pages.get(page))), st["h3"]))
+            for number, markup, text in found:
                 block = [Paragraph(
-                    f"<b>{number}.</b>&nbsp;&nbsp;{_text(markup.text) or '<i>(a ' + _text(markup.get_kind_display().lower()) + ' without text)</i>'}"
-                    f" <font color='#5a6878' size='8'>— {_text(markup.author.get_username())}, {_when(markup.created_at)}</font>",
+                    f"<b>{number}.</b>&nbsp;&nbsp;{_text(text)}"
+                    f" <font color='#5a6878' size='8'>— {markup.get_category_display().lower()}, "
+                    f"{_text(markup.department.name)}, {_when(markup.created_at)}</font>",
                     st["item"],
                 )]  # fmt: skip
                 for reply in markup.comments.all():
                     block.append(
                         Paragraph(
-                            f"{_text(reply.author.get_username())} ({_when(reply.created_at)}): {_text(reply.body)}",
+                            f"{_text(_full_name(reply.author))} ({_when(reply.created_at)}): {_text(reply.body)}",
                             st["reply"],
                         )
                     )
                 story.append(KeepTogether(block))
     return story
+
+
+def _sheet_heading(number, page):
+    label, title = (page.label, page.title) if page is not None else ("", "")
+    name = f"Sheet {label}" if label else f"Page {number}"
+    return f"{name} — {title} (page {number})" if title else (f"{name} (page {number})" if label else name)
 
 
 def _numbered(footer):

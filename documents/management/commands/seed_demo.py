@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from documents.demo.planset import write_plan_set
-from documents.models import Case, Department
+from documents.models import Case, Department, Signatory
 from documents.services import cases, intake
 from workflows.services.templates import seed_standard_template
 
@@ -22,6 +22,14 @@ DEPARTMENTS = [
     ("engineering", "Engineering", "#ef6c00"),
 ]
 DEMO_CASE_TITLE = "Riverside Commons mixed-use building"
+# Full names and the titles letters are signed with; the applicant is a design professional, not staff.
+PEOPLE = {
+    "planning_head": ("Maria", "Alvarez", "Planning Director"),
+    "building_head": ("Robert", "Okafor", "Chief Building Official"),
+    "fire_head": ("Helen", "Brandt", "Fire Marshal"),
+    "engineering_head": ("Samuel", "Reyes", "City Engineer"),
+    "applicant": ("Jordan", "Lee", "Architect, Lee & Partners"),
+}
 
 
 class Command(BaseCommand):
@@ -36,6 +44,7 @@ class Command(BaseCommand):
                 head = self.user(f"{slug}_head")
                 department.group.user_set.add(reviewer, head)
                 department.heads.add(head)
+            self.user("applicant")
             seed_standard_template()
         self.demo_case(departments)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready; every password is {settings.DEMO_PASSWORD!r}."))
@@ -53,13 +62,18 @@ class Command(BaseCommand):
             defaults={"email": f"{username}@example.gov", "is_staff": superuser, "is_superuser": superuser},
         )
         if created:
+            user.first_name, user.last_name, title = PEOPLE.get(username, ("", "", ""))
             user.set_password(settings.DEMO_PASSWORD)
             user.save()
+            if title:
+                Signatory.objects.create(user=user, title=title)
         return user
 
     @transaction.atomic
     def demo_case(self, departments):
-        if Case.objects.filter(title=DEMO_CASE_TITLE).exists():
+        existing = Case.objects.filter(title=DEMO_CASE_TITLE).first()
+        if existing is not None:
+            self.invite_applicant(existing)
             return
         planner = get_user_model().objects.get(username="planner")
         case = cases.create_case(
@@ -76,4 +90,9 @@ class Command(BaseCommand):
             write_plan_set(path, project=DEMO_CASE_TITLE, address=case.address, sheets=12)
             upload = SimpleUploadedFile("Riverside Commons plan set.pdf", path.read_bytes(), "application/pdf")
             intake.add_document(planner, case, title="Architectural plan set", upload=upload)
+        self.invite_applicant(case)
         self.stdout.write(f"Demo case {case.number} created with a 12-sheet plan set.")
+
+    def invite_applicant(self, case):
+        planner = get_user_model().objects.get(username="planner")
+        cases.add_applicant(planner, case, "applicant")

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("documents", "0004_version_progress"),
+        ("documents", "0005_applicants_and_signatories"),
     ]
 
     operations = [
