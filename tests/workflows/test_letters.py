@@ -29,6 +29,7 @@ def marked_up(plans, submit):
     submit(departments=["fire", "building"])
     demo, pk = plans.demo, plans.version.pk
     plans.version.pages.filter(number=1).update(scale_ratio=48, scale_label='1/4" = 1\'-0"', scale_unit="ft")
+    plans.version.pages.filter(number=2).update(title="FIRST FLOOR PLAN")
     fire = annotations.create_annotation(demo.fire, pk, cloud(2, "Show the rated wall at grid C.")).data
     annotations.add_comment(demo.building, fire["id"], "@fire is this the corridor wall?")  # internal
     annotations.add_comment(demo.fire, fire["id"], "See CBC 706.", visibility="applicant")
@@ -64,7 +65,7 @@ def test_the_draft_lists_released_kinds_by_department_and_sheet_numbered(marked_
         assert expected in text
     building, fire = text.index("Building Department"), text.index("Fire Department")
     assert building < text.index("Sheet A-101 (page 1)") < text.index("1.") < text.index("Stair width is 36 in.") < fire
-    assert fire < text.index("Sheet A-102 (page 2)") < text.index("Show the rated wall at grid C.")
+    assert fire < text.index("Sheet A-102 — FIRST FLOOR PLAN (page 2)") < text.index("Show the rated wall at grid C.")
     assert "4." in text and "Show the rated wall" in text[text.index("4.") :]  # numbered across departments
     assert "Sprinklers per NFPA 13." in text and "note" in text
     assert "Resolved already" not in text
