@@ -103,6 +103,10 @@ elif env_bool("DATABASE_PREPARED_STATEMENTS", True):
     # before every markup change take longer to plan than to run. Off behind a pooler
     # in transaction mode, which cannot keep a connection's prepared statements.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+# A kept connection is checked before a request (or a consumer's database call) reuses it:
+# one PostgreSQL terminated (failover, pg_terminate_backend, a pooler's restart) is replaced
+# instead of failing the request. A connection lost mid-request answers 503 (civicreview.errors).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
