@@ -5,10 +5,14 @@ Services raise Django's own exceptions where one fits — ValidationError
 found) — and these for the rest.
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
+
+log = logging.getLogger(__name__)
 
 
 class Conflict(Exception):
@@ -28,6 +32,7 @@ class RateLimited(Exception):
 
 
 NOT_FOUND = "Not found."  # never say what was looked for
+UNAVAILABLE = "The database is unavailable for a moment; try again."
 
 
 def describe(exc: BaseException) -> tuple[str, int, dict[str, Any]] | None:
@@ -46,4 +51,10 @@ def describe(exc: BaseException) -> tuple[str, int, dict[str, Any]] | None:
         return "too_large", 413, {"detail": str(exc)}
     if isinstance(exc, RateLimited):
         return "rate_limited", 429, {"detail": str(exc)}
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The connection was lost (terminated, a failover): the change was rolled back, and
+        # sent again with its `ref` it is applied once. The next use reconnects
+        # (CONN_HEALTH_CHECKS).
+        log.warning("database unavailable: %s", exc)
+        return "unavailable", 503, {"detail": UNAVAILABLE}
     return None

@@ -6,6 +6,7 @@ channel layer and Celery tasks run in-process. `DATABASE_URL` and
 """
 
 import os
+import tempfile
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -153,6 +154,10 @@ elif env_bool("DATABASE_PREPARED_STATEMENTS", True):
     # before every markup change take longer to plan than to run. Off behind a pooler
     # in transaction mode, which cannot keep a connection's prepared statements.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+# A kept connection is checked before a request (or a consumer's database call) reuses it:
+# one PostgreSQL terminated (failover, pg_terminate_backend, a pooler's restart) is replaced
+# instead of failing the request. A connection lost mid-request answers 503 (civicreview.errors).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -224,11 +229,17 @@ PDF_RENDER_TIMEOUT_S = env_int("PDF_RENDER_TIMEOUT_S", 30)  # per page
 # and with the limits above; at most one per CPU (os.cpu_count()) and per page.
 PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", 2)
 THUMBNAIL_WIDTH_PX = env_int("THUMBNAIL_WIDTH_PX", 320)
-# A version processing with no sign of life (a page saved) for this long is started
-# again by a sweep on beat, and failed with the reason after that many restarts.
-PROCESSING_SWEEP_EVERY_S = float(env("PROCESSING_SWEEP_EVERY_S", 60))
+# A version processing with no sign of life (a page saved) for this long, or whose run's
+# lease passed, is started again by a sweep on beat, and failed with the reason after that
+# many restarts (documents.services.runs, intake.restart_stalled).
+PROCESSING_SWEEP_EVERY_S = float(env("PROCESSING_SWEEP_EVERY_S", 15))
 PROCESSING_STALLED_AFTER_S = float(env("PROCESSING_STALLED_AFTER_S", 600))
 PROCESSING_MAX_RESTARTS = env_int("PROCESSING_MAX_RESTARTS", 3)
+# A live run renews its lease every PROCESSING_HEARTBEAT_S; one not renewed for
+# PROCESSING_LEASE_S marks its run dead. Each run works in a folder of its own here.
+PROCESSING_LEASE_S = float(env("PROCESSING_LEASE_S", 30))
+PROCESSING_HEARTBEAT_S = float(env("PROCESSING_HEARTBEAT_S", 5))
+PROCESSING_WORK_DIR = Path(env("PROCESSING_WORK_DIR", Path(tempfile.gettempdir()) / "civicreview-processing"))
 
 REDIS_URL = env("REDIS_URL")
 
@@ -257,7 +268,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # victim, a dropped connection — is retried with exponential backoff up to this cap.
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 8)
 TASK_RETRY_BACKOFF_MAX_S = env_int("TASK_RETRY_BACKOFF_MAX_S", 60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis hands an unacknowledged message (its worker lost) out again after this long. Short,
+# since a process_version redelivered while a live run holds the version does nothing (the
+# lease); longer than TASK_RETRY_BACKOFF_MAX_S, the longest countdown a retry waits for.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_S", 120)}
 
 REST_FRAMEWORK = {
     # Token first, so that an unauthenticated request answers 401, not 403.

@@ -206,6 +206,12 @@ class DocumentVersion(models.Model):
     progressed_at = models.DateTimeField(
         default=timezone.now, help_text="Last sign of life of its processing: queued, started, or pages saved."
     )
+    lease_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Until when the live processing run holds the version (renewed by its heartbeat); "
+        "no other run takes it before (documents.services.runs).",
+    )
     restarts = models.PositiveSmallIntegerField(
         default=0, help_text="Times the sweep found its processing stalled after it had started, and started it again."
     )

@@ -1,5 +1,12 @@
+import logging
+
+from celery.signals import worker_ready
+from django.db import close_old_connections
+
 from civicreview.celery import task
 from documents.services import intake
+
+log = logging.getLogger(__name__)
 
 
 @task
@@ -12,3 +19,15 @@ def process_version(version_id):
 def restart_stalled_processing():
     """On beat: versions whose processing stalled are started again, or failed with the reason."""
     return intake.restart_stalled()
+
+
+@worker_ready.connect
+def _take_up_runs_that_died_here(**kwargs):
+    """A worker starting on a machine where a run died (killed with its worker) takes its version
+    up at once, and removes its files."""
+    try:
+        intake.take_up_dead_runs()
+    except Exception:
+        log.exception("taking up the runs that died on this machine failed; the sweep on beat does it")
+    finally:
+        close_old_connections()

@@ -54,11 +54,12 @@ def _flush_past_the_audit_triggers():
 
 @pytest.fixture(autouse=True)
 def _hermetic(settings, tmp_path, request):
-    """Own media folder, in-process synchronous tasks, fast passwords; whatever the shell exports.
+    """Own media and processing folders, in-process synchronous tasks, fast passwords; whatever the shell exports.
 
     Integration tests keep REDIS_URL; those that want the real worker ask for `to_the_worker`.
     """
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PROCESSING_WORK_DIR = tmp_path / "processing"
     settings.CELERY_EAGER_IN_BACKGROUND = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if "integration" not in request.keywords:

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from civicreview.celery import enqueue_on_commit
@@ -31,6 +31,7 @@ from civicreview.errors import UploadTooLarge
 from civicreview.text import storable
 from documents import pdf
 from documents.models import Document, DocumentVersion, Page
+from documents.services import runs
 from documents.services.cases import may_upload_documents
 
 log = logging.getLogger(__name__)
@@ -190,28 +191,34 @@ PAGE_BATCH_SECONDS = 0.5  # pages are saved, and the progress shown moves, this 
 def process_version(version_id):
     """Render and read every page of a processing version, and make its web copy; idempotent.
 
-    A database error that may pass (the task retries on it) leaves the version
-    processing, for the retry to start over.
+    Nothing happens while a live run holds the version (documents.services.runs). A
+    database error that may pass (the task retries on it) leaves the version processing,
+    for the retry to start over.
     """
     version = _claim(version_id)
     if version is None:
-        return None  # already processed, or deleted
+        return None  # already processed, deleted, or in a live run's hands
+    with runs.run(version) as folder:
+        return _run(version, folder)
+
+
+def _run(version, folder):
     _discard_pages(version)
     try:
-        with _stored_file_path(version) as path, tempfile.TemporaryDirectory() as outdir:
-            web_copy = _start_web_copy(version, path, outdir)
+        with _stored_file_path(version, folder) as path:
+            web_copy = _start_web_copy(version, path, folder)
             with web_copy or nullcontext():  # made while the pages render
-                _render_pages(version, path, outdir)
+                _render_pages(version, path, folder)
                 page_count = version.pages.count()
                 web_file = _store_web_copy(version, web_copy, page_count)
     except _Superseded:
-        return None  # a later run of the same version (a redelivered message) carries on
+        return None  # a later run of the same version carries on
     except pdf.PdfError as error:
         return _fail(version, error.message)
     except (OperationalError, InterfaceError):
         raise
     except Exception:
-        log.exception("processing version %s failed", version_id)
+        log.exception("processing version %s failed", version.pk)
         _fail(
             version, "Processing failed unexpectedly. Upload the file again; if it fails again, tell an administrator."
         )
@@ -223,6 +230,7 @@ def process_version(version_id):
         pages_done=page_count,
         web_file=web_file,
         processed_at=timezone.now(),
+        lease_expires_at=None,
     )
     return DocumentVersion.Status.READY
 
@@ -232,17 +240,25 @@ class _Superseded(Exception):
 
 
 def _claim(version_id):
-    """Start a run of a processing version: later runs supersede earlier ones."""
+    """Start a run of a processing version that no live run holds: it takes the lease, and
+    supersedes any earlier run."""
+    now = timezone.now()
     with transaction.atomic():
         version = (
             DocumentVersion.objects.select_for_update()
             .filter(pk=version_id, status=DocumentVersion.Status.PROCESSING)
             .first()
         )
-        if version is not None:
-            version.attempt += 1
-            version.progressed_at = timezone.now()
-            version.save(update_fields=["attempt", "progressed_at"])
+        if version is None:
+            return None
+        if runs.held_by_a_live_run(version, now):
+            log.info("version %s is in the hands of a live run (attempt %s); leaving it", version.pk, version.attempt)
+            return None
+        runs.remove_if_dead(version.pk, version.attempt)
+        version.attempt += 1
+        version.progressed_at = now
+        version.lease_expires_at = runs.lease_until(now)
+        version.save(update_fields=["attempt", "progressed_at", "lease_expires_at"])
     return version
 
 
@@ -342,7 +358,11 @@ def _fail(version, message):
         return None  # superseded: the latest run decides
     _discard_pages(version)
     _current(version).update(
-        status=DocumentVersion.Status.FAILED, error=message, pages_done=0, processed_at=timezone.now()
+        status=DocumentVersion.Status.FAILED,
+        error=message,
+        pages_done=0,
+        processed_at=timezone.now(),
+        lease_expires_at=None,
     )
     return DocumentVersion.Status.FAILED
 
@@ -357,7 +377,7 @@ def _discard_pages(version):
 
 
 @contextmanager
-def _stored_file_path(version):
+def _stored_file_path(version, folder):
     try:
         local_path = version.file.path
     except NotImplementedError:  # remote storage
@@ -365,10 +385,10 @@ def _stored_file_path(version):
     if local_path:
         yield local_path
         return
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as local, version.file.open("rb") as source:
-        shutil.copyfileobj(source, local)
-        local.flush()
-        yield local.name
+    local = folder / "upload.pdf"
+    with local.open("wb") as copy, version.file.open("rb") as source:
+        shutil.copyfileobj(source, copy)
+    yield str(local)
 
 
 def reprocess(version):
@@ -381,44 +401,68 @@ def reprocess(version):
         _process_after_commit(version)
 
 
-# --- stalled processing, swept on beat ------------------------------------------
+# --- stalled processing: on a worker's start, and swept on beat ---------------------
 
 
 def restart_stalled(*, now=None):
-    """Take up again every version whose processing has shown no sign of life for
-    PROCESSING_STALLED_AFTER_S: its message lost with Redis, its worker gone, its
-    database retries spent. One that stalls again after PROCESSING_MAX_RESTARTS
-    restarts fails with the reason. Returns {version id: "restarted" or "failed"}.
+    """Take up again every version whose processing stalled: its run died on this machine
+    (see take_up_dead_runs), its lease passed (its worker gone), or it has shown no sign of
+    life for PROCESSING_STALLED_AFTER_S (its message lost with Redis, its run stuck). One that
+    stalls again after PROCESSING_MAX_RESTARTS restarts fails with the reason. Returns
+    {version id: "restarted" or "failed"}.
 
     Only restarts of a version that had started count: one still waiting behind a
     long queue is queued again for nothing (the first message to run processes it,
     the other then finds it processed) but is never failed for waiting.
     """
     now = now or timezone.now()
-    stalled = DocumentVersion.objects.filter(
-        status=DocumentVersion.Status.PROCESSING,
-        progressed_at__lt=now - timedelta(seconds=settings.PROCESSING_STALLED_AFTER_S),
+    outcomes = take_up_dead_runs(now=now)
+    stalled = DocumentVersion.objects.filter(status=DocumentVersion.Status.PROCESSING).filter(
+        Q(lease_expires_at__lt=now) | Q(progressed_at__lt=now - timedelta(seconds=settings.PROCESSING_STALLED_AFTER_S))
     )
-    outcomes = {}
     for version_id in stalled.values_list("pk", flat=True):
-        try:
-            with transaction.atomic():
-                version = stalled.select_for_update(skip_locked=True).filter(pk=version_id).first()
-                if version is not None:  # not taken up, or locked by a run, since
-                    given_up = version.restarts >= settings.PROCESSING_MAX_RESTARTS
-                    outcomes[version_id] = _give_up(version) if given_up else _restart(version, now)
-        except Exception:
-            log.exception("restarting stalled version %s failed; the next sweep tries again", version_id)
+        outcomes.update(_take_up(stalled.filter(pk=version_id), now))
     if outcomes:
         log.warning("the sweep found %d stalled version(s): %s", len(outcomes), outcomes)
     return outcomes
+
+
+def take_up_dead_runs(*, now=None):
+    """Remove the work folders of the runs that died on this machine (a worker killed, its
+    machine restarted) and take their versions up at once, without waiting for their
+    leases to pass. Called when a worker starts and by the sweep."""
+    now = now or timezone.now()
+    outcomes = {}
+    for version_id, attempt in runs.dead_runs():
+        processing = DocumentVersion.objects.filter(status=DocumentVersion.Status.PROCESSING)
+        outcomes.update(_take_up(processing.filter(pk=version_id, attempt=attempt), now))
+    if outcomes:
+        log.warning("runs that died on this machine: %s", outcomes)
+    return outcomes
+
+
+def _take_up(versions, now):
+    """Restart, or give up on, the version `versions` holds if it still does once locked."""
+    try:
+        with transaction.atomic():
+            version = versions.select_for_update(skip_locked=True).first()
+            if version is None:  # taken up, or locked by a run, since
+                return {}
+            given_up = version.restarts >= settings.PROCESSING_MAX_RESTARTS
+            return {version.pk: _give_up(version) if given_up else _restart(version, now)}
+    except Exception:
+        log.exception("taking up stalled processing failed; the next sweep tries again")
+        return {}
 
 
 def _restart(version, now):
     version.progressed_at = now
     if version.attempt:
         version.restarts += 1
-    version.save(update_fields=["progressed_at", "restarts"])
+    if version.lease_expires_at is not None:  # its run, if alive somewhere, writes nothing more
+        version.attempt += 1
+        version.lease_expires_at = None
+    version.save(update_fields=["progressed_at", "restarts", "attempt", "lease_expires_at"])
     _process_after_commit(version)
     return "restarted"
 

@@ -25,7 +25,7 @@ import psutil
 import pytest
 import redis
 
-from tests.integration.broker import transport_options
+from tests.integration.broker import VISIBILITY_TIMEOUT_S, transport_options
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
@@ -169,7 +169,13 @@ def worker_media(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def worker_env(broker, worker_media, tmp_path_factory):
+def worker_work_dir(tmp_path_factory):
+    """The worker's PROCESSING_WORK_DIR: each run's folder."""
+    return tmp_path_factory.mktemp("worker-runs")
+
+
+@pytest.fixture(scope="session")
+def worker_env(broker, worker_media, worker_work_dir):
     from django.db import connection
 
     db = connection.settings_dict
@@ -181,7 +187,9 @@ def worker_env(broker, worker_media, tmp_path_factory):
         DATABASE_URL=database_url,
         REDIS_URL=TEST_REDIS_URL,
         MEDIA_ROOT=str(worker_media),
+        PROCESSING_WORK_DIR=str(worker_work_dir),
         CIVICREVIEW_TEST_BROKER_PREFIX=broker,
+        CELERY_VISIBILITY_TIMEOUT_S=str(VISIBILITY_TIMEOUT_S),
         PDF_RENDER_TIMEOUT_S=str(WORKER_RENDER_TIMEOUT_S),
         PYTHONUNBUFFERED="1",
     )
@@ -203,11 +211,12 @@ def worker(worker_env, worker_log):
 
 @pytest.fixture
 def start_worker(worker_env, worker_log):
-    """`start_worker()`: one more worker, stopped at the end of the test."""
+    """`start_worker(**env)`: one more worker, with `env` added to its environment, stopped at the
+    end of the test."""
     started = []
 
-    def start():
-        started.append(Worker(worker_env, worker_log).start())
+    def start(**env):
+        started.append(Worker({**worker_env, **env}, worker_log).start())
         return started[-1]
 
     yield start

@@ -110,26 +110,37 @@ def test_a_pool_process_killed_midway_is_replaced_and_the_version_ends_ready_onc
 
     assert_ready_exactly_once(finished(version_id), SLOW_PAGES)
     assert worker.alive
-    log = worker.log(log_from)
+    log = wait_for(
+        lambda: "succeeded" in worker.log(log_from) and worker.log(log_from), timeout=10, what="the task's end logged"
+    )
     assert f"pid:{child.pid} exited with 'signal 9 (SIGKILL)'" in log
     assert "WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job:" in log  # it died at work
     assert "succeeded" in log and "'ready'" in log  # and the task, run again, finished
 
 
 def test_a_worker_killed_midway_and_started_again_finishes_the_version_once(
-    worker, to_the_worker, start_worker, case, planner
+    worker, to_the_worker, start_worker, worker_work_dir, case, planner
 ):
-    """The whole worker is lost (SIGKILL to every process). Its message was never acknowledged:
-    once the broker's visibility timeout passes, the next worker gets it and starts over."""
+    """The whole worker is lost (SIGKILL to every process, as a lost machine) halfway through a
+    render. The next worker started on the machine finds the dead run's folder, removes it and
+    takes its version up at once: it does not wait for Redis to hand the message out again
+    (its visibility timeout here an hour) nor for the run's lease to pass (30 s); the version
+    is ready, each page once, processed to the end by one run."""
     version_id = post(planner, case, factories.slow_render_pdf(operations=200, pages=SLOW_PAGES))
     wait_for(lambda: status_of(version_id)[1] >= 2, timeout=60, what="the worker to be halfway through")
+    (run_folder,) = worker_work_dir.iterdir()
+    assert run_folder.name == f"v{version_id}-a1" and any(run_folder.glob("*.png"))
 
     worker.kill()
     status, pages_done = status_of(version_id)
     assert status == "processing" and 2 <= pages_done < SLOW_PAGES
-    start_worker()
+    start_worker(CELERY_VISIBILITY_TIMEOUT_S="3600")
 
-    assert_ready_exactly_once(finished(version_id, timeout=90), SLOW_PAGES)
+    version = finished(version_id, timeout=90)
+    assert_ready_exactly_once(version, SLOW_PAGES)
+    assert (version.restarts, version.attempt) == (1, 3)  # taken up once (2), processed by one run (3)
+    assert not run_folder.exists(), "the dead run's thumbnails are removed"
+    wait_for(lambda: not any(worker_work_dir.iterdir()), timeout=10, what="the last run's folder to go")
 
 
 def test_healthz_reports_redis(to_the_worker, client):

@@ -9,6 +9,8 @@ import os
 from civicreview.celery import app
 from tests.integration.broker import transport_options
 
-app.conf.broker_transport_options = transport_options(os.environ["CIVICREVIEW_TEST_BROKER_PREFIX"])
+app.conf.broker_transport_options = transport_options(
+    os.environ["CIVICREVIEW_TEST_BROKER_PREFIX"], int(os.environ["CELERY_VISIBILITY_TIMEOUT_S"])
+)
 
 __all__ = ["app"]

@@ -291,3 +291,34 @@ async def test_setting_a_sheet_scale_is_broadcast(review):
     assert updated["data"] == {"number": 1, "scale": {**scale, "ratio": 96.0}} and updated["ref"] == "s"
     await fire.disconnect()
     await building.disconnect()
+
+
+async def test_a_change_that_loses_its_database_connection_is_refused_and_the_socket_stays(review, monkeypatch):
+    """The connection dropped mid-change (pg_terminate_backend, a failover): the sender is told
+    to try again, the socket stays open, and the same ref sent again is applied once."""
+    from django.db import OperationalError
+
+    from reviews.realtime import consumer as consumer_module
+
+    run_command = consumer_module.run_command
+    lost = []
+
+    def loses_its_connection_once(user, version, message):
+        if not lost:
+            lost.append(message["ref"])
+            raise OperationalError("terminating connection due to administrator command")
+        return run_command(user, version, message)
+
+    monkeypatch.setattr(consumer_module, "run_command", loses_its_connection_once)
+    socket, _ = await joined(review.fire_user, review.version.pk)
+    await socket.send_json_to({"type": "annotation.create", "ref": "a", "data": cloud()})
+
+    error = await receive_type(socket, "error", timeout=5)
+    assert (error["ref"], error["code"]) == ("a", "unavailable")
+    assert error["message"] == "The database is unavailable for a moment; try again."
+
+    await socket.send_json_to({"type": "annotation.create", "ref": "a", "data": cloud()})
+    created = await receive_type(socket, "annotation.created", timeout=5)
+    assert (created["seq"], created["ref"]) == (1, "a")
+    assert await database_sync_to_async(Annotation.objects.count)() == 1
+    await socket.disconnect()
