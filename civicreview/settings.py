@@ -163,6 +163,11 @@ PROCESSING_MAX_RESTARTS = env_int("PROCESSING_MAX_RESTARTS", 3)
 
 REDIS_URL = env("REDIS_URL")
 
+# Threads per server process that run the websockets' stored changes, a version always on
+# the same one (reviews/realtime/lanes.py); each holds a database connection.
+REALTIME_DB_LANES = env_int("REALTIME_DB_LANES", 4)
+if REALTIME_DB_LANES < 1:
+    raise ImproperlyConfigured(f"REALTIME_DB_LANES={REALTIME_DB_LANES} must be at least 1")
 # How long a read from Redis may take before the connection counts as dead. Receiving
 # on the channel layer is a BZPOPMIN that Redis answers after 5 s
 # (channels_redis brpop_timeout) when nothing came; redis-py's default read timeout is

@@ -34,6 +34,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         database["CONN_MAX_AGE"] = 0
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _lane_connections_closed(django_db_setup):
+    """The websocket's lanes (reviews/realtime/lanes.py) keep connections of their own;
+    closed before the test database is dropped (this fixture is set up after it, so torn
+    down before), which they would otherwise prevent."""
+    yield
+    from reviews.realtime import lanes
+
+    lanes.close_connections()
+
+
 @pytest.fixture(autouse=True)
 def _hermetic(settings, tmp_path, request):
     """Own media folder, in-process synchronous tasks, fast passwords; whatever the shell exports.
