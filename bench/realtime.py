@@ -39,6 +39,7 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 SENDERS = 10
 WARM_UP_S = 3
+OPEN_TIMEOUT_S = 60  # a loaded machine can take long to open a thousand sockets
 SHEET = (2592.0, 1728.0)
 
 os.environ.update(
@@ -194,6 +195,7 @@ async def open_clients(target, rooms, per_room, tally):
             additional_headers=target.headers_for(i),
             origin="http://127.0.0.1",
             max_size=None,
+            open_timeout=OPEN_TIMEOUT_S,
         )
         if target.name == "civicreview":
             while json.loads(await ws.recv())["type"] != "hello":
@@ -285,7 +287,16 @@ def measure(make, port, tokens, rooms, per_room, rates, seconds):
     try:
         return asyncio.run(run(target, rooms, per_room, rates, seconds, server.pid))
     finally:
-        server.terminate()
+        stop(server)
+
+
+def stop(server):
+    """Terminate the server; kill it if it has not exited within 30 s (closing many sockets)."""
+    server.terminate()
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
         server.wait(10)
 
 
