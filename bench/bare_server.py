@@ -1,24 +1,27 @@
 """The baseline for bench/realtime.py: a minimal broadcast server on the `websockets` library, no Django.
 
-Every message a client sends goes to every connected client, the sender too.
-Compression is off here as in our server (per-socket deflate costs CPU at fan-out).
+Every message a client sends goes to every client connected on the same path (a room: one
+version's reviewers), the sender too. Compression is off here as in our server (per-socket
+deflate costs CPU at fan-out).
 """
 
 import asyncio
 import sys
+from collections import defaultdict
 
 from websockets.asyncio.server import broadcast, serve
 
-CLIENTS = set()
+ROOMS = defaultdict(set)
 
 
 async def handler(websocket):
-    CLIENTS.add(websocket)
+    room = ROOMS[websocket.request.path]
+    room.add(websocket)
     try:
         async for message in websocket:
-            broadcast(CLIENTS, message)
+            broadcast(room, message)
     finally:
-        CLIENTS.discard(websocket)
+        room.discard(websocket)
 
 
 async def main(port):

@@ -1,6 +1,7 @@
 """Broadcast latency of the markup websocket against a bare `websockets` broadcast server.
 
     .venv/bin/python bench/realtime.py [--clients 10,100,200,500] [--seconds 15] [--rate 20]
+    .venv/bin/python bench/realtime.py --sessions [--versions 100] [--reviewers 10] [--rate 200] [--ramp 300,400]
 
 N clients open one version on ONE server process (uvicorn, channels-redis on
 Redis, PostgreSQL); a few of them create markups at `--rate` changes/s in all.
@@ -8,6 +9,15 @@ Every client times each change from the sender's clock to its arrival. In
 the same run the same clients do the same against bench/bare_server.py, a
 minimal broadcast server with no Django, and our figures are given as ratios
 of it. First, what one change costs in process (queries, CPU, wall time).
+
+`--sessions`: many small sessions at once instead, a city's day: `--versions`
+versions (each on a case of its own) with `--reviewers` clients each, one of
+them per version sending, `--rate` changes/s in all spread evenly over the
+versions; the bare server gets the same rooms (one per path). `--ramp` adds
+more rates, run on the same open sockets one after another, to find the most
+changes/s one process sustains. Every run counts the `resync` frames the
+clients receive (the server's hub sends one to every socket when its channel
+layer subscription fails).
 Needs PostgreSQL and Redis (defaults below; see docs/performance.md).
 """
 
@@ -29,6 +39,7 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 SENDERS = 10
 WARM_UP_S = 3
+OPEN_TIMEOUT_S = 60  # a loaded machine can take long to open a thousand sockets
 SHEET = (2592.0, 1728.0)
 
 os.environ.update(
@@ -37,8 +48,9 @@ os.environ.update(
 sys.path.insert(0, str(ROOT))
 
 
-def prepare_database(users):
-    """A fresh bench database with one ready version and `users` reviewers with tokens."""
+def prepare_database(users, versions=1):
+    """A fresh bench database with `versions` ready versions, each on a case of its own, and
+    `users` reviewers with tokens, in three departments that take part in every case."""
     import psycopg
 
     name = DATABASE_URL.rsplit("/", 1)[1]
@@ -52,8 +64,7 @@ def prepare_database(users):
     from django.contrib.auth.models import Group, User
     from rest_framework.authtoken.models import Token
 
-    from documents.models import Case, Department, Document, DocumentVersion, Page
-    from documents.services import cases
+    from documents.models import Department
 
     departments = [
         Department.objects.create(slug=slug, name=slug.title(), group=Group.objects.create(name=slug))
@@ -65,17 +76,26 @@ def prepare_database(users):
         departments[i % 3].group.user_set.add(user)
         tokens.append(Token.objects.create(user=user).key)
     lead = User.objects.get(username="reviewer0")
-    case = cases.create_case(lead, title="Bench", kind=Case.Kind.BUILDING_PERMIT, departments=departments)
+    version_ids = [make_version(lead, departments, n).pk for n in range(versions)]
+    from django.db import connection
+
+    connection.close()
+    return version_ids, tokens
+
+
+def make_version(lead, departments, n):
+    """A case with one ready one-sheet version."""
+    from documents.models import Case, Document, DocumentVersion, Page
+    from documents.services import cases
+
+    case = cases.create_case(lead, title=f"Bench {n}", kind=Case.Kind.BUILDING_PERMIT, departments=departments)
     document = Document.objects.create(case=case, title="Plan set")
     version = DocumentVersion.objects.create(
         document=document, number=1, file="x.pdf", sha256="0" * 64, size=1, page_count=1,
         status=DocumentVersion.Status.READY, uploaded_by=lead,
     )  # fmt: skip
     Page.objects.create(version=version, number=1, width=SHEET[0], height=SHEET[1])
-    from django.db import connection
-
-    connection.close()
-    return version.pk, tokens
+    return version
 
 
 def start(command, port):
@@ -91,60 +111,79 @@ def start(command, port):
 
 
 class Target:
-    """How to reach one server and what its messages look like."""
+    """How to reach one server's room (a version) and what its messages look like."""
 
-    def __init__(self, name, url, headers_for, command_for, arrived):
-        self.name, self.url, self.headers_for, self.command_for, self.arrived = (
+    def __init__(self, name, url_for, headers_for, command_for, classify):
+        self.name, self.url_for, self.headers_for, self.command_for, self.classify = (
             name,
-            url,
+            url_for,
             headers_for,
             command_for,
-            arrived,
+            classify,
         )
 
 
-def ours(port, version_id, tokens):
+def ours(port, tokens):
     def command(ref):
         data = {"page": 1, "kind": "cloud", "geometry": {"points": [[10, 10], [200, 120]]}, "text": "bench"}
         return json.dumps({"type": "annotation.create", "ref": ref, "data": data})
 
-    def arrived(message):
+    def classify(message):
+        """("change", its ref) for a markup created, ("resync", None), or None for anything else."""
         message = json.loads(message)
-        return message["ref"] if message.get("type") == "annotation.created" else None
+        kind = message.get("type")
+        if kind == "annotation.created":
+            return "change", message["ref"]
+        return (kind, None) if kind == "resync" else None
 
     return Target(
         "civicreview",
-        f"ws://127.0.0.1:{port}/ws/versions/{version_id}/",
+        lambda room: f"ws://127.0.0.1:{port}/ws/versions/{room}/",
         lambda i: {"Authorization": f"Token {tokens[i % len(tokens)]}"},
         command,
-        arrived,
+        classify,
     )
 
 
 def bare(port):
     return Target(
         "bare websockets",
-        f"ws://127.0.0.1:{port}/",
+        lambda room: f"ws://127.0.0.1:{port}/{room}",
         lambda i: {},
         lambda ref: json.dumps({"ref": ref, "pad": "x" * 250}),
-        lambda message: json.loads(message)["ref"],
+        lambda message: ("change", json.loads(message)["ref"]),
     )
 
 
-async def run(target, clients, seconds, rate, server_pid):
-    from websockets.asyncio.client import connect
+class Tally:
+    """What the clients received: copies of changes with their latencies, and resyncs."""
 
-    latencies, received = [], [0]
-    server = psutil.Process(server_pid)
-    rss_before = server.memory_info().rss
+    def __init__(self):
+        self.latencies, self.copies, self.resyncs = [], 0, 0
+
+    def take(self, classified):
+        if classified is None:
+            return
+        kind, ref = classified
+        if kind == "resync":
+            self.resyncs += 1
+            return
+        self.copies += 1
+        self.latencies.append(time.time() - float(ref.rsplit(":", 1)[1]))
+
+    def restart(self):
+        self.latencies, self.copies = [], 0
+
+
+async def open_clients(target, rooms, per_room, tally):
+    """`per_room` sockets on each room, each read from the moment it opens; returns them by room
+    and the reading tasks."""
+    from websockets.asyncio.client import connect
 
     async def listen(ws):
         try:
             async for message in ws:
-                ref = target.arrived(message)
-                if ref:
-                    received[0] += 1
-                    latencies.append(time.time() - float(ref.rsplit(":", 1)[1]))
+                tally.take(target.classify(message))
         except Exception:  # closed at the end
             pass
 
@@ -152,7 +191,11 @@ async def run(target, clients, seconds, rate, server_pid):
 
     async def open_one(i):
         ws = await connect(
-            target.url, additional_headers=target.headers_for(i), origin="http://127.0.0.1", max_size=None
+            target.url_for(rooms[i % len(rooms)]),
+            additional_headers=target.headers_for(i),
+            origin="http://127.0.0.1",
+            max_size=None,
+            open_timeout=OPEN_TIMEOUT_S,
         )
         if target.name == "civicreview":
             while json.loads(await ws.recv())["type"] != "hello":
@@ -162,34 +205,57 @@ async def run(target, clients, seconds, rate, server_pid):
         listeners.append(asyncio.create_task(listen(ws)))
         return ws
 
-    sockets = []
-    for start_at in range(0, clients, 50):
-        sockets += await asyncio.gather(*(open_one(i) for i in range(start_at, min(clients, start_at + 50))))
+    total, by_room = len(rooms) * per_room, [[] for _ in rooms]
+    for start_at in range(0, total, 50):
+        batch = range(start_at, min(total, start_at + 50))
+        for i, ws in zip(batch, await asyncio.gather(*(open_one(i) for i in batch))):
+            by_room[i % len(rooms)].append(ws)
+    return by_room, listeners
+
+
+async def run(target, rooms, per_room, rates, seconds, server_pid):
+    """Open the clients once, then send at each of `rates` in turn; one result per rate."""
+    server = psutil.Process(server_pid)
+    rss_before = server.memory_info().rss
+    tally = Tally()
+    by_room, listeners = await open_clients(target, rooms, per_room, tally)
     await asyncio.sleep(2)  # let presence settle
     rss_idle = server.memory_info().rss
-    senders = sockets[: min(SENDERS, clients)]
-    await send_for(senders, target, WARM_UP_S, rate, received, clients)  # first connections, caches
-    latencies.clear()
-    received[0] = 0
-    sent, elapsed = await send_for(senders, target, seconds, rate, received, clients)
-    for ws in sockets:
-        await ws.close()
+    per_room_sending = min(max(1, SENDERS // len(rooms)), per_room)
+    # Round-robin over the rooms, so that every version gets its share of the changes.
+    senders = [members[k] for k in range(per_room_sending) for members in by_room]
+    await send_for(senders, target, WARM_UP_S, rates[0], tally, per_room)  # first connections, caches
+    results = []
+    for rate in rates:
+        tally.restart()
+        resyncs_before, cpu_before = tally.resyncs, server.cpu_times()
+        sent, elapsed = await send_for(senders, target, seconds, rate, tally, per_room)
+        cpu = server.cpu_times()
+        latencies = sorted(tally.latencies)
+        results.append({
+            "server": target.name,
+            "versions": len(rooms),
+            "clients": len(rooms) * per_room,
+            "rate": rate,
+            "sent": sent,
+            "delivered_share": tally.copies / (sent * per_room),
+            "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
+            "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else None,
+            "events_per_s": tally.copies / elapsed,
+            "resyncs": tally.resyncs - resyncs_before,
+            "server_cpu_share": (cpu.user + cpu.system - cpu_before.user - cpu_before.system) / elapsed,
+            "memory_per_idle_connection_kb": (rss_idle - rss_before) / (len(rooms) * per_room) / 1024,
+        })  # fmt: skip
+        print(json.dumps(results[-1]), flush=True)
+    for members in by_room:
+        for ws in members:
+            await ws.close()
     for task in listeners:
         task.cancel()
-    latencies.sort()
-    return {
-        "server": target.name,
-        "clients": clients,
-        "sent": sent,
-        "delivered_share": received[0] / (sent * clients),
-        "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
-        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else None,
-        "events_per_s": received[0] / elapsed,
-        "memory_per_idle_connection_kb": (rss_idle - rss_before) / clients / 1024,
-    }
+    return results
 
 
-async def send_for(senders, target, seconds, rate, received, clients):
+async def send_for(senders, target, seconds, rate, tally, per_room):
     """Send at `rate` for `seconds`, then wait (10 s at most) for every copy to arrive."""
     sent, began = 0, time.monotonic()
     while time.monotonic() - began < seconds:
@@ -197,53 +263,72 @@ async def send_for(senders, target, seconds, rate, received, clients):
         sent += 1
         await asyncio.sleep(max(0.0, began + sent / rate - time.monotonic()))
     deadline = time.monotonic() + 10
-    while received[0] < sent * clients and time.monotonic() < deadline:
+    while tally.copies < sent * per_room and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     return sent, time.monotonic() - began
+
+
+def serve(make, port, tokens):
+    """Start our server or the bare one on `port`; returns the process and its target."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    if make == "ours":
+        command = [
+            sys.executable, "-m", "uvicorn", "civicreview.asgi:application", "--port", str(port),
+            "--log-level", "warning", "--ws-per-message-deflate", "false",
+        ]  # fmt: skip
+        return start(command, port), ours(port, tokens)
+    return start([sys.executable, "bench/bare_server.py", str(port)], port), bare(port)
+
+
+def measure(make, port, tokens, rooms, per_room, rates, seconds):
+    server, target = serve(make, port, tokens)
+    try:
+        return asyncio.run(run(target, rooms, per_room, rates, seconds, server.pid))
+    finally:
+        stop(server)
+
+
+def stop(server):
+    """Terminate the server; kill it if it has not exited within 30 s (closing many sockets)."""
+    server.terminate()
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(10)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", default="10,100,200,500")
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--rate", type=float, default=20, help="changes per second, all senders together")
+    parser.add_argument("--rate", type=float, help="changes per second, all senders together (20; 200 with --sessions)")
+    parser.add_argument("--sessions", action="store_true", help="many versions with a few reviewers each")
+    parser.add_argument("--versions", type=int, default=100)
+    parser.add_argument("--reviewers", type=int, default=10, help="clients per version, with --sessions")
+    parser.add_argument("--ramp", default="", help="more rates after --rate on the same sockets, e.g. 300,400")
     args = parser.parse_args()
-    counts = [int(c) for c in args.clients.split(",")]
-    version_id, tokens = prepare_database(users=30)
-    cost = command_cost(version_id)
+    rate = args.rate or (200 if args.sessions else 20)
+    rates = [rate] + [float(r) for r in args.ramp.split(",") if r]
+    version_ids, tokens = prepare_database(users=30, versions=args.versions if args.sessions else 1)
+    cost = command_cost(version_ids[0])
     print(json.dumps(cost), flush=True)
     results = []
-    for clients in counts:
+    if args.sessions:
         for make in ("bare", "ours"):
-            import redis
-
-            redis.Redis.from_url(REDIS_URL).flushdb()
-            port = 18000 + clients + (1 if make == "ours" else 0)
-            if make == "ours":
-                command = [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "civicreview.asgi:application",
-                    "--port",
-                    str(port),
-                    "--log-level",
-                    "warning",
-                    "--ws-per-message-deflate",
-                    "false",
-                ]
-                target = ours(port, version_id, tokens)
-            else:
-                command = [sys.executable, "bench/bare_server.py", str(port)]
-                target = bare(port)
-            server = start(command, port)
-            try:
-                results.append(asyncio.run(run(target, clients, args.seconds, args.rate, server.pid)))
-            finally:
-                server.terminate()
-                server.wait(10)
-            print(json.dumps(results[-1]), flush=True)
-    report(results, cost)
+            rooms = version_ids if make == "ours" else [f"v{v}" for v in version_ids]
+            results += measure(
+                make, 18000 + (1 if make == "ours" else 0), tokens, rooms, args.reviewers, rates, args.seconds
+            )
+    else:
+        for clients in (int(c) for c in args.clients.split(",")):
+            for make in ("bare", "ours"):
+                port = 18000 + clients + (1 if make == "ours" else 0)
+                rooms = version_ids if make == "ours" else ["one"]
+                results += measure(make, port, tokens, rooms, clients, rates, args.seconds)
+    report(results, cost, "realtime-sessions.json" if args.sessions else "realtime.json")
 
 
 def command_cost(version_id, changes=200, warm_up=20):
@@ -279,27 +364,42 @@ def command_cost(version_id, changes=200, warm_up=20):
     }
 
 
-def report(results, cost):
+def report(results, cost, filename):
     OUT.mkdir(exist_ok=True)
-    (OUT / "realtime.json").write_text(json.dumps({"command": cost, "runs": results}, indent=2))
+    (OUT / filename).write_text(json.dumps({"command": cost, "runs": results}, indent=2))
     print(
         f"\none markup creation in process: {cost['queries_per_change']:.0f} queries,"
         f" {cost['cpu_ms_per_change']:.1f} ms CPU, {cost['wall_ms_per_change']:.1f} ms wall (medians)"
     )
     print(
-        f"\n{'clients':>7} {'server':<16} {'p50 ms':>8} {'p99 ms':>8} {'delivered':>9} {'events/s':>9} {'KB/conn':>8} {'p99 ×bare':>9}"
+        f"\n{'versions':>8} {'clients':>7} {'rate':>5} {'server':<16} {'p50 ms':>8} {'p99 ms':>8} {'delivered':>9}"
+        f" {'events/s':>9} {'resyncs':>7} {'CPU':>5} {'KB/conn':>8} {'p99 ×bare':>9} {'aim':>4}"
     )
-    bare_p99 = {r["clients"]: r["p99_ms"] for r in results if r["server"] != "civicreview"}
+    bare_p99 = {key(r): r["p99_ms"] for r in results if r["server"] != "civicreview"}
     for r in results:
-        ratio = (
-            r["p99_ms"] / bare_p99[r["clients"]]
-            if r["server"] == "civicreview" and bare_p99.get(r["clients"])
-            else None
-        )
+        base = bare_p99.get(key(r)) if r["server"] == "civicreview" else None
+        ratio = f"{r['p99_ms'] / base:.2f}" if base and r["p99_ms"] is not None else ""
         print(
-            f"{r['clients']:>7} {r['server']:<16} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['delivered_share']:>9.2%}"
-            f" {r['events_per_s']:>9.0f} {r['memory_per_idle_connection_kb']:>8.1f} {ratio and f'{ratio:.2f}' or '':>9}"
+            f"{r['versions']:>8} {r['clients']:>7} {r['rate']:>5.0f} {r['server']:<16} {r['p50_ms'] or 0:>8.1f}"
+            f" {r['p99_ms'] or 0:>8.1f} {r['delivered_share']:>9.2%} {r['events_per_s']:>9.0f} {r['resyncs']:>7}"
+            f" {r['server_cpu_share']:>5.0%} {r['memory_per_idle_connection_kb']:>8.1f} {ratio:>9}"
+            f" {'' if base is None or r['versions'] == 1 else ('met' if sustained(r, base) else 'no'):>4}"
         )
+
+
+def key(result):
+    return result["versions"], result["clients"], result["rate"]
+
+
+def sustained(result, bare_p99_ms):
+    """The sessions' aim (shown for --sessions runs): every copy delivered, p99 within 1.5× bare + 20 ms (the stored
+    write's floor), no resync."""
+    return (
+        result["delivered_share"] >= 1.0
+        and result["p99_ms"] is not None
+        and result["p99_ms"] <= 1.5 * bare_p99_ms + 20
+        and result["resyncs"] == 0
+    )
 
 
 if __name__ == "__main__":

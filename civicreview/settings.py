@@ -243,11 +243,28 @@ PROCESSING_WORK_DIR = Path(env("PROCESSING_WORK_DIR", Path(tempfile.gettempdir()
 
 REDIS_URL = env("REDIS_URL")
 
+# Threads per server process that run the websockets' stored changes, a version always on
+# the same one (reviews/realtime/lanes.py); each holds a database connection.
+REALTIME_DB_LANES = env_int("REALTIME_DB_LANES", 4)
+if REALTIME_DB_LANES < 1:
+    raise ImproperlyConfigured(f"REALTIME_DB_LANES={REALTIME_DB_LANES} must be at least 1")
+# How long a read from Redis may take before the connection counts as dead. Receiving
+# on the channel layer is a BZPOPMIN that Redis answers after 5 s
+# (channels_redis brpop_timeout) when nothing came; redis-py's default read timeout is
+# also 5 s, so an idle receive raced that answer, failed with TimeoutError every 5 s and
+# made the hub rejoin and send `resync` to every socket. The read must outlast the pop.
+CHANNEL_LAYER_SOCKET_TIMEOUT_S = float(env("CHANNEL_LAYER_SOCKET_TIMEOUT_S", 30))
+if CHANNEL_LAYER_SOCKET_TIMEOUT_S <= 10:
+    raise ImproperlyConfigured(
+        f"CHANNEL_LAYER_SOCKET_TIMEOUT_S={CHANNEL_LAYER_SOCKET_TIMEOUT_S:g} must be over 10 seconds:"
+        " the channel layer's blocking receive waits 5 s on Redis, and a busy process reads its answer late"
+    )
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_S}]},
         }
     }
 else:

@@ -52,6 +52,17 @@ def _flush_past_the_audit_triggers():
     DatabaseOperations.sql_flush = sql_flush
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _lane_connections_closed(django_db_setup):
+    """The websocket's lanes (reviews/realtime/lanes.py) keep connections of their own;
+    closed before the test database is dropped (this fixture is set up after it, so torn
+    down before), which they would otherwise prevent."""
+    yield
+    from reviews.realtime import lanes
+
+    lanes.close_connections()
+
+
 @pytest.fixture(autouse=True)
 def _hermetic(settings, tmp_path, request):
     """Own media and processing folders, in-process synchronous tasks, fast passwords; whatever the shell exports.

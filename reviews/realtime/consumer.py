@@ -20,6 +20,7 @@ from documents.selectors import may_see_version, reviews_version
 from reviews.markup_rules import is_number
 from reviews.realtime import access
 from reviews.realtime.hub import hub
+from reviews.realtime.lanes import on_lane
 from reviews.services import annotations, audience, events, presence, sheets
 from reviews.services.events import group_name, layer_message
 
@@ -235,7 +236,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
 
     async def _change(self, message):
         self._take_command()
-        event = await database_sync_to_async(run_command)(self.user, self.version, message)
+        event = await on_lane(self.version_id, run_command)(self.user, self.version, message)
         if getattr(event, "replayed", False):  # a repeated ref: answer the sender with what it missed
             await self.send(text_data=dumps(event.message()))
 
