@@ -19,8 +19,9 @@ def documented_production_environment():
     section = text.split("## Settings for production", 1)[1]
     block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
     variables = dict(line.split("#", 1)[0].strip().split("=", 1) for line in block.splitlines() if "=" in line)
-    assert variables["SECRET_KEY"].startswith("$(")  # generated where it is deployed
-    variables["SECRET_KEY"] = secrets.token_urlsafe(50)
+    for generated in ("SECRET_KEY", "AUDIT_HMAC_KEY"):  # made where it is deployed
+        assert variables[generated].startswith("$("), generated
+        variables[generated] = secrets.token_hex(32)
     return variables
 
 

@@ -5,7 +5,12 @@ import random
 import threading
 import time
 
+import pytest
+
 from reviews.realtime.lanes import on_lane
+
+# A lane closes stale database connections around each change, as database_sync_to_async does.
+pytestmark = pytest.mark.django_db
 
 
 def test_changes_of_two_versions_run_at_the_same_time():
