@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from documents import selectors
 from documents.models import Case, Document
-from documents.services.cases import may_upload_documents
+from documents.services.cases import may_open_cases, may_upload_documents
 from reviews.services import annotations
 from workflows.selectors import applicant_page
 
@@ -20,7 +20,11 @@ def case_list(request):
     return render(
         request,
         "documents/case_list.html",
-        {"cases": selectors.visible_cases(request.user), "kinds": Case.Kind.choices},
+        {
+            "cases": selectors.visible_cases(request.user),
+            "kinds": Case.Kind.choices,
+            "can_open_cases": may_open_cases(request.user),
+        },
     )
 
 

@@ -24,6 +24,11 @@ def departments_of(user):
     return Department.objects.filter(group__user=user)
 
 
+def may_open_cases(user):
+    """Department members and staff open cases; an applicant is invited to one."""
+    return user.is_staff or departments_of(user).exists()
+
+
 def next_case_number(kind):
     prefix, year = NUMBER_PREFIXES[kind], timezone.localdate().year
     with transaction.atomic():

@@ -106,6 +106,17 @@ def test_the_applicant_sees_their_case_and_no_other(cycle, api_as):
     assert client.get(f"/api/cases/{other.pk}/").status_code == 404
 
 
+def test_the_applicant_s_case_list_offers_no_new_case_as_a_department_member_s_does(cycle, client):
+    client.force_login(cycle.plans.demo.applicant)
+    page = client.get("/").content.decode()
+
+    assert cycle.plans.case.number in page
+    assert "New case" not in page and "case_list.js" not in page
+    assert "invited to as the applicant" in page
+    client.force_login(cycle.plans.demo.planner)
+    assert "New case" in client.get("/").content.decode()
+
+
 def test_a_removed_applicant_sees_the_case_no_more(cycle, api_as):
     case = cycle.plans.case
     assert api_as(cycle.demo.planner).delete(f"/api/cases/{case.pk}/applicants/applicant/").status_code == 204
