@@ -2,6 +2,7 @@
 
 import csv
 import itertools
+import json
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -36,6 +37,21 @@ class OpenDataCsv(PublicView):
         response = StreamingHttpResponse((lines.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="cases.csv"'
         return response
+
+
+class OpenDataJson(PublicView):
+    """The same rows as the CSV, as one JSON array of objects, streamed."""
+
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.ANY})
+    def get(self, request):
+        return StreamingHttpResponse(json_array(status.open_data()), content_type="application/json")
+
+
+def json_array(rows):
+    yield "["
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + "\n" + json.dumps(dict(zip(status.OPEN_DATA_FIELDS, row, strict=True)))
+    yield "\n]\n"
 
 
 class Echo:

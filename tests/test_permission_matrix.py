@@ -184,6 +184,7 @@ RULES = {
     ("api/auth/token/", "delete"): Rule("/api/auth/token/", 204, scoped=False),
     ("api/public/cases/<str:number>/", "get"): Rule("/api/public/cases/{case_number}/", 200, public=True),
     ("api/public/cases.csv", "get"): Rule("/api/public/cases.csv", 200, scoped=False),
+    ("api/public/cases.json", "get"): Rule("/api/public/cases.json", 200, scoped=False),
     ("api/cases/<int:pk>/applicants/", "get"): Rule("/api/cases/{case}/applicants/", 200),
     ("api/cases/<int:pk>/applicants/", "post"): Rule(
         "/api/cases/{case}/applicants/", 201, lambda u, c, i: lead(u, c), body={"username": "outsider"}

@@ -18,6 +18,7 @@ DOCUMENTS_PATHS = [
     "/api/versions/{id}/",
     "/api/public/cases/{number}/",
     "/api/public/cases.csv",
+    "/api/public/cases.json",
 ]
 REVIEWS_PATHS = [
     "/api/versions/{id}/annotations/",

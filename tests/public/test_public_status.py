@@ -3,6 +3,7 @@ never what reviewers wrote, file names, document titles, user names or e-mail ad
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -119,3 +120,19 @@ def test_the_open_data_export_has_a_row_per_case_with_its_status_and_dates(revie
     assert rows[1]["address"] == "9 Elm St" and rows[1]["decided_at"] == ""
     text = words(api.get("/api/public/cases.csv").streaming_content)
     assert [secret for secret in [*SECRETS, "Quigley", "@city.example"] if secret in text] == []
+
+
+def test_the_open_data_as_json_has_the_same_rows_as_the_csv(reviewed, api, demo):
+    from tests.factories import CaseFactory
+
+    CaseFactory(lead_department=demo.departments["planning"], created_by=demo.planner, address="9 Elm St")
+    answer = api.get("/api/public/cases.json")
+
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/json"
+    rows = json.loads(words(answer.streaming_content))
+    assert rows == list(csv.DictReader(io.StringIO(words(api.get("/api/public/cases.csv").streaming_content))))
+    assert [row["number"] for row in rows] == [reviewed.case.number, rows[1]["number"]] and len(rows) == 2
+
+
+def test_the_open_data_as_json_is_an_empty_array_without_cases(db, api):
+    assert json.loads(words(api.get("/api/public/cases.json").streaming_content)) == []
