@@ -3,6 +3,7 @@ for each kind of user who opens them (a check beside the other browser tests, wh
 automation cannot: keyboard use, names, focus)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
 from tests.browser.test_markup import create, open_sheet, select_in_list
@@ -28,11 +29,13 @@ def test_the_pages_of_staff(new_page, demo_case, demo_version, username):
 def test_the_viewer_in_its_states(new_page, demo_version):
     page = open_sheet(new_page, "fire", demo_version["id"], 2)
     assert_accessible(page)
-    page.get_by_role("button", name="Cloud").click()
+    page.get_by_test_id("markup-toolbar").get_by_role("button", name="Revision cloud").click()
     assert_accessible(page, "a drawing tool chosen")
     cloud = create(page, demo_version["id"], 2, "cloud", [[100, 100], [400, 300]], "Exit width, see A-501")
     select_in_list(page, cloud["id"])
     assert_accessible(page, "a markup selected, its thread open")
+    page.get_by_role("button", name="Zoom to the markup").click()
+    expect(page.get_by_role("button", name="Previous view")).to_be_enabled()  # the view before it is kept
     page.keyboard.press("Escape")
     page.keyboard.press("?")
     assert_accessible(page, "the keyboard shortcuts shown")

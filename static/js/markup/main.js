@@ -52,7 +52,10 @@ export function startMarkup(viewer) {
   const list = new MarkupList(root.querySelector("#markup-panel"), { store, session, viewer, layer, sheetLabel });
   const thread = new MarkupThread(root.querySelector("#markup-detail"), { store, session, actions, sheetLabel, notices });
   const presence = new Presence({ element: root.querySelector("#presence"), view, viewer, socket, session, sheetLabel });
-  bindMarkupKeys({ session, tools, selection, history, actions, thread, editor });
+  bindMarkupKeys({ session, store, tools, selection, history, actions, thread, editor, list });
+  root
+    .querySelector("[data-action=zoom-to-markup]")
+    .addEventListener("click", () => list.reveal(store.get(session.selectedId)));
 
   // Drawing tools take the pointer: the sheet no longer pans under them.
   session.addEventListener("tool", () => {
