@@ -31,11 +31,13 @@ def test_the_viewer_in_its_states(new_page, demo_version):
     assert_accessible(page)
     page.get_by_test_id("markup-toolbar").get_by_role("button", name="Revision cloud").click()
     assert_accessible(page, "a drawing tool chosen")
-    cloud = create(page, demo_version["id"], 2, "cloud", [[100, 100], [400, 300]], "Exit width, see A-501")
+    cloud = create(page, demo_version["id"], 2, "cloud", [[100, 100], [400, 300]], "Exit width, see detail 3/A-301")
     select_in_list(page, cloud["id"])
     assert_accessible(page, "a markup selected, its thread open")
     page.get_by_role("button", name="Zoom to the markup").click()
     expect(page.get_by_role("button", name="Previous view")).to_be_enabled()  # the view before it is kept
+    page.get_by_test_id("sheet-links").get_by_role("link", name="A-301").click()  # its text names a sheet
+    expect(page.locator("#sheet-view")).to_have_attribute("data-rendered-page", "7")
     page.keyboard.press("Escape")
     page.keyboard.press("?")
     assert_accessible(page, "the keyboard shortcuts shown")

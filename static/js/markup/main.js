@@ -50,7 +50,9 @@ export function startMarkup(viewer) {
   const tools = new DrawingTools({ view, layer, store, session, actions, editor, toolbar, onCalibrate });
   calibration = new Calibration(root, { view, store, session, actions, notices, tools, sheetLabel });
   const list = new MarkupList(root.querySelector("#markup-panel"), { store, session, viewer, layer, sheetLabel });
-  const thread = new MarkupThread(root.querySelector("#markup-detail"), { store, session, actions, sheetLabel, notices });
+  const thread = new MarkupThread(root.querySelector("#markup-detail"), {
+    store, session, actions, sheetLabel, notices, pages: viewer.pages,
+  });
   const presence = new Presence({ element: root.querySelector("#presence"), view, viewer, socket, session, sheetLabel });
   bindMarkupKeys({ session, store, tools, selection, history, actions, thread, editor, list });
   root
