@@ -403,18 +403,25 @@ def test_replies_with_mentions_appear_in_the_others_thread(new_page, demo_versio
     reply.press_sequentially("Please confirm with @fi")
     menu = building.locator("#mention-menu")
     expect(menu).to_be_visible()
-    expect(menu.locator(".mention-option")).to_have_count(1)
-    expect(menu).to_contain_text("@fire")
+    expect(menu.locator(".mention-option").first).to_contain_text("@fire")  # the department, then its head
+    expect(menu.locator(".mention-option").nth(1)).to_contain_text("@fire_head")
     shoot(building, "mention-menu")
     reply.press("Enter")  # picks the department
     expect(reply).to_have_value("Please confirm with @fire ")
+    reply.press_sequentially("cc @Helen")  # a person, found by name
+    expect(menu.locator(".mention-option")).to_have_count(1)
+    reply.press("Enter")
     reply.press_sequentially("and see sheet C-101.")
     reply.press("Enter")  # sends
 
     thread = fire.get_by_test_id("thread")
     expect(thread.locator(".comment")).to_have_count(1)
-    expect(thread).to_contain_text("Please confirm with @fire and see sheet C-101.")
-    expect(thread.locator(".mention")).to_have_text("@fire")
+    expect(thread).to_contain_text("Please confirm with @fire cc @fire_head and see sheet C-101.")
+    expect(thread.locator(".mention")).to_have_text(["@fire", "@fire_head"])
+    thread.get_by_role("link", name="C-101").click()  # a sheet named in a reply opens it
+    expect(fire.locator("#sheet-view")).to_have_attribute("data-rendered-page", "2")
+    fire.get_by_role("button", name="Previous view").click()
+    expect(fire.locator("#sheet-view")).to_have_attribute("data-rendered-page", "3")
     expect(building.get_by_test_id("thread").locator(".comment")).to_have_count(1)
 
     fire.locator("#reply-text").fill("Confirmed: 310 ft to the hydrant on Riverside Ave.")
@@ -425,7 +432,11 @@ def test_replies_with_mentions_appear_in_the_others_thread(new_page, demo_versio
     shoot(fire, "thread")
     assert fire.errors == [] and building.errors == []
 
-    # The mention reached fire's inbox; its link opens the markup and its discussion.
+    # The mention reached fire's inbox, counted live on the Inbox link; its link opens the markup.
+    expect(fire.get_by_role("link", name="Inbox")).to_contain_text("unread")
+    head = new_page("fire_head")
+    notices = api(head, "GET", "/api/notifications/?unread=1")
+    assert [n["text"] for n in notices if "mentioned" in n["text"]][0].startswith("building mentioned you on ")
     mention = next(n for n in api(fire, "GET", "/api/notifications/?unread=1") if "mentioned Fire" in n["text"])
     fire.goto(mention["url"])
     expect(fire.locator("#viewer")).to_have_attribute("data-markup", "ready")

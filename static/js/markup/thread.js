@@ -11,8 +11,11 @@ import { initials } from "./session.js";
 const TIME = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
 
 export class MarkupThread {
-  constructor(root, { store, session, actions, sheetLabel, notices, pages }) {
+  constructor(root, { store, session, actions, sheetLabel, notices, pages, people = [] }) {
     Object.assign(this, { root, store, session, actions, sheetLabel, notices, pages });
+    // Who a reply may @mention: the case's departments, and the people reviewing it (a name that
+    // is a department's is the department's, as on the server).
+    this.mentionable = new Map([...people.map((p) => [p.slug.toLowerCase(), p]), ...session.departments]);
     const $ = (selector) => root.querySelector(selector);
     this.parts = {
       icon: $("#detail-icon"),
@@ -32,7 +35,7 @@ export class MarkupThread {
       send: $("#reply-form [type=submit]"),
     };
     this.loading = new Set();
-    this.mentions = new MentionMenu(this.parts.reply, $("#mention-menu"), [...session.departments.values()]);
+    this.mentions = new MentionMenu(this.parts.reply, $("#mention-menu"), [...this.mentionable.values()]);
     this.#bind();
     session.addEventListener("select", () => this.render());
     session.addEventListener("editable", () => this.render());
@@ -136,7 +139,7 @@ export class MarkupThread {
     const canReply = this.session.canAnnotate && !annotation.pending;
     reply.disabled = !canReply;
     send.disabled = !canReply;
-    reply.placeholder = canReply ? "Reply… type @ to mention a department" : "Only departments taking part in this case can reply.";
+    reply.placeholder = canReply ? "Reply… type @ to mention a person or a department" : "Only departments taking part in this case can reply.";
     this.#renderThread();
     this.#load(annotation);
   }
@@ -196,7 +199,7 @@ export class MarkupThread {
     const time = item.querySelector(".comment-time");
     time.textContent = pending ? "sending…" : TIME.format(new Date(comment.created_at));
     if (!pending) time.dateTime = comment.created_at;
-    item.querySelector(".comment-body").append(...withSheetLinks(withMentions(comment.body, this.session.departments), this.pages));
+    item.querySelector(".comment-body").append(...withSheetLinks(withMentions(comment.body, this.mentionable), this.pages));
     return item;
   }
 }
