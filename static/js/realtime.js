@@ -38,6 +38,10 @@ export class LiveSocket extends EventTarget {
     this.closed = false;
     this.status = "connecting";
     this.connected = false; // once a hello has come
+    /** @type {WebSocket | null} */
+    this.ws = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
   }
 
   open() {
@@ -51,7 +55,7 @@ export class LiveSocket extends EventTarget {
   close() {
     this.closed = true;
     clearTimeout(this.timer);
-    this.ws.close();
+    this.ws?.close();
   }
 
   receive(message) {
@@ -113,7 +117,7 @@ export class VersionSocket extends LiveSocket {
   }
 
   transmit(message) {
-    if (this.ws.readyState === 1) this.ws.send(JSON.stringify(message));
+    if (this.ws?.readyState === 1) this.ws.send(JSON.stringify(message));
   }
 
   receive(message) {

@@ -55,7 +55,7 @@ export function startMarkup(viewer) {
     store, session, actions, sheetLabel, notices, pages: viewer.pages, people: listed(root, "case-people"),
   });
   const presence = new Presence({ element: root.querySelector("#presence"), view, viewer, socket, session, sheetLabel });
-  bindMarkupKeys({ session, store, tools, selection, history, actions, thread, editor, list });
+  bindMarkupKeys({ session, store, tools, selection, history, thread, editor, list });
   root
     .querySelector("[data-action=zoom-to-markup]")
     .addEventListener("click", () => list.reveal(store.get(session.selectedId)));

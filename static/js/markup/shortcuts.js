@@ -20,7 +20,7 @@ const TOOL_KEYS = {
   s: "stamp",
 };
 
-export function bindMarkupKeys({ session, store, tools, selection, history, actions, thread, editor, list }) {
+export function bindMarkupKeys({ session, store, tools, selection, history, thread, editor, list }) {
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.altKey) return;
     if (event.target.closest?.("input, textarea, select, [contenteditable], dialog")) return;
