@@ -260,7 +260,8 @@ def test_every_step_is_recorded_and_the_chain_holds(plans, submit, decide):
 
     actions = list(AuditEntry.objects.filter(case=plans.case).values_list("action", "actor_name"))
     assert actions == [
-        ("case.permissions", "system"),  # the case opened (outside a request: no user to name)
+        ("case.opened", "planner"),
+        ("case.permissions", "system"),  # its departments given access (outside a request: no user to name)
         ("case.permissions", "planner"),  # fire and building may now see it
         ("workflow.submitted", "planner"),
         ("task.decided", "fire"),
