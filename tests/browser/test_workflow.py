@@ -102,7 +102,21 @@ def test_fire_and_building_approve_then_the_planning_head_approves_and_the_case_
     planner.get_by_test_id("audit-trail").locator("summary").first.click()
     expect(planner.get_by_test_id("audit-trail")).to_contain_text("the review ended: approved")
     assert_accessible(planner, "an approved workflow, its audit trail open")
-    for page in (planner, head, head_inbox):
+
+    director = new_page("admin")  # staff read every department's figures
+    director.get_by_role("link", name="Dashboard").click()
+    figures = director.get_by_test_id("insight")
+    turnaround = figures.get_by_test_id("turnaround-table")
+    expect(turnaround.locator("tbody tr").filter(has_text="fire")).to_have_count(1)
+    expect(turnaround.locator("tbody tr").filter(has_text="building")).to_have_count(1)
+    expect(figures.get_by_test_id("outcomes-table")).to_contain_text("building_permit")
+    figures.get_by_label("Department", exact=True).select_option("fire")
+    figures.get_by_role("button", name="Show").click()
+    expect(turnaround.locator("tbody tr").filter(has_text="building")).to_have_count(0)
+    csv = figures.get_by_role("link", name="CSV").first
+    expect(csv).to_have_attribute("href", re.compile(r"turnaround\.csv\?department=fire$"))
+    assert_accessible(director, "the figures, filtered")
+    for page in (planner, head, head_inbox, director):
         assert page.errors == []
 
 
