@@ -331,6 +331,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "workflows.models.Task.Status",
         "WorkflowStatusEnum": "workflows.models.Workflow.Status",
         "DecisionEnum": "workflows.models.Decision",
+        "HoldKindEnum": "holds.models.Hold.Kind",
+        "HoldSourceEnum": "holds.models.Hold.Source",
     },
 }
 
