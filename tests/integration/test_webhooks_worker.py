@@ -73,7 +73,9 @@ def test_the_worker_delivers_each_event_once_signed_and_gives_up_on_a_failing_re
                  what="an attempt")  # fmt: skip
         Delivery.objects.filter(endpoint=bad, status="pending").update(next_attempt_at=timezone.now())
         services.send_due()
-        wait_for(lambda n=attempt: Delivery.objects.get(endpoint=bad).attempts == n, timeout=30, what=f"attempt {attempt}")
+        wait_for(
+            lambda n=attempt: Delivery.objects.get(endpoint=bad).attempts == n, timeout=30, what=f"attempt {attempt}"
+        )
     failed = Delivery.objects.get(endpoint=bad)
     assert (failed.status, failed.response_code) == ("failed", 500) and "500" in failed.error
     assert len(billing.requests) == settings.WEBHOOK_MAX_ATTEMPTS
