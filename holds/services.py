@@ -290,6 +290,14 @@ def apply_batch(user, rows, *, source, first_row=1):
     return results
 
 
+def summary(results):
+    """What a batch did, in words: "2 placed, 1 lifted, 0 unchanged"."""
+    counts = {
+        outcome: sum(1 for r in results if r["result"] == outcome) for outcome in ("placed", "lifted", "unchanged")
+    }
+    return ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+
+
 def _apply_row(user, row, source):
     if not isinstance(row, dict):
         raise ValidationError({"row": ["Each hold must be an object."]})

@@ -34,7 +34,4 @@ class Command(BaseCommand):
             raise CommandError(str(rejected)) from None
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        counts = {
-            outcome: sum(1 for r in results if r["result"] == outcome) for outcome in ("placed", "lifted", "unchanged")
-        }
-        self.stdout.write(", ".join(f"{n} {outcome}" for outcome, n in counts.items()))
+        self.stdout.write(services.summary(results))
