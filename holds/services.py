@@ -31,6 +31,11 @@ def may_place(user):
     return user.is_active and (user.is_staff or user.has_perm("holds.sync_holds") or departments_of(user).exists())
 
 
+def visible_holds(user):
+    """Every hold to city staff (and service accounts); none to anyone else, who sees holds only on their cases."""
+    return Hold.objects.all() if may_place(user) else Hold.objects.none()
+
+
 def may_release(user, hold):
     if user.is_staff or user.has_perm("holds.sync_holds"):
         return True
@@ -49,6 +54,8 @@ def place(user, *, parcel_id, kind, reason, external_ref="", source=Hold.Source.
     if not may_place(user):
         raise PermissionDenied("Only department staff and administrators place holds on parcels.")
     values = _checked_hold(parcel_id=parcel_id, kind=kind, reason=reason, external_ref=external_ref)
+    if source == Hold.Source.STAFF and not user.is_staff and not departments_of(user).exists():
+        source = Hold.Source.SYSTEM  # a service account's own
     with transaction.atomic():
         if values["external_ref"] and Hold.objects.filter(external_ref=values["external_ref"]).exists():
             raise Conflict(f"A hold with the external reference {values['external_ref']} already exists.")
@@ -72,9 +79,11 @@ def release(user, hold_id, reason):
 
 
 def _release_refusal(hold):
-    if hold.department is None:
-        return "This hold came from another system; it or an administrator releases it."
-    return f"Only {hold.department.name} or an administrator releases this hold."
+    if hold.department is not None:
+        return f"Only {hold.department.name} or an administrator releases this hold."
+    if hold.source == Hold.Source.STAFF:
+        return "Only an administrator releases this hold."
+    return "This hold came from another system; it or an administrator releases it."
 
 
 def _create(user, *, source, parcel_id, kind, reason, external_ref):

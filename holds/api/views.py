@@ -23,15 +23,14 @@ def _staff_only(user):
 
 
 class HoldList(APIView):
-    """Holds, newest first (`?parcel_id=` one parcel's, `?active=1` those not released); city staff only."""
+    """Holds, newest first (`?parcel_id=` one parcel's, `?active=1` those not released); empty but to city staff."""
 
     @extend_schema(
         parameters=[OpenApiParameter("parcel_id", str), OpenApiParameter("active", bool)],
         responses=HoldSerializer(many=True),
     )
     def get(self, request):
-        _staff_only(request.user)
-        holds = Hold.objects.select_related("department", "placed_by", "released_by")
+        holds = services.visible_holds(request.user).select_related("department", "placed_by", "released_by")
         if request.query_params.get("parcel_id"):
             holds = holds.on_parcel(request.query_params["parcel_id"])
         if request.query_params.get("active") in ("1", "true"):
