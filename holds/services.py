@@ -20,6 +20,7 @@ from documents.selectors import reviews_case
 from documents.services.cases import departments_of
 from holds.models import Hold, parcel_key
 from webhooks import services as webhooks
+from workflows.models import Workflow
 
 MAX_REASON = 2000
 MAX_PARCEL = 64
@@ -87,6 +88,7 @@ def _release_refusal(hold):
 
 
 def _create(user, *, source, parcel_id, kind, reason, external_ref):
+    _lock_reviews_on_parcel(parcel_id)
     own = departments_of(user).first() if user is not None else None
     hold = Hold.objects.create(
         parcel_id=parcel_id, kind=kind, reason=reason, external_ref=external_ref, source=source,
@@ -101,6 +103,14 @@ def _create(user, *, source, parcel_id, kind, reason, external_ref):
     )  # fmt: skip
     webhooks.emit("hold.placed", hold_event(hold, cases))
     return hold
+
+
+def _lock_reviews_on_parcel(parcel_id):
+    """Take the row locks of the reviews under way on the parcel's cases, which a decision takes
+    first (workflows.services.engine.decide): an approval deciding at this moment either committed
+    before (the hold comes after it) or waits for this hold and is refused."""
+    in_review = Workflow.objects.filter(case__parcel_id__iexact=parcel_id, status=Workflow.Status.IN_PROGRESS)
+    list(in_review.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
 
 
 def _release(user, hold, reason):

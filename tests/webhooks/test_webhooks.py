@@ -200,3 +200,19 @@ def test_a_signature_older_than_the_tolerance_or_altered_does_not_verify():
     assert not verify("k", body + b" ", str(now), signed)
     assert not verify("k", body, str(now - 301), signature("k", now - 301, body))
     assert not verify("k", body, "not a time", signed)
+
+
+def test_an_upload_is_announced_once_it_commits(plans, receiver, endpoint, after_commit):
+    from documents.services import intake
+    from tests.factories import upload
+
+    endpoint.events = ["case.received"]
+    endpoint.save()
+    with after_commit():
+        document = intake.add_document(plans.demo.planner, plans.case, title="Soils report", upload=upload())
+
+    (request,) = receiver.requests
+    payload = json.loads(request["body"])
+    assert payload["event"] == "case.received" and payload["case"]["id"] == plans.case.pk
+    assert (payload["data"]["document"], payload["data"]["number"]) == (document.pk, 1)
+    assert b"Soils report" not in request["body"]  # no document titles
