@@ -5,8 +5,9 @@ from django.db import models
 
 
 def parcel_key(parcel_id):
-    """How parcel ids are compared: case and runs of spaces ignored ("apn  052-118-07" is "APN 052-118-07")."""
-    return " ".join(str(parcel_id or "").split()).upper()
+    """How parcel ids are compared: letter case and surrounding spaces ignored ("apn 052-118-07 " is
+    "APN 052-118-07"), as `parcel_id__iexact` compares a hold's with the cases'."""
+    return str(parcel_id or "").strip().upper()
 
 
 class HoldQuerySet(models.QuerySet):

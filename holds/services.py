@@ -245,7 +245,7 @@ def _checked_hold(*, parcel_id, kind, reason, external_ref):
     errors = {}
     values = {}
     checks = {
-        "parcel_id": lambda: " ".join(_text(parcel_id, "parcel_id", "Name the parcel id.", MAX_PARCEL).split()),
+        "parcel_id": lambda: _text(parcel_id, "parcel_id", "Name the parcel id.", MAX_PARCEL),
         "kind": lambda: _kind(kind),
         "reason": lambda: _text(reason, "reason", "Say why the parcel is on hold.", MAX_REASON),
         "external_ref": lambda: _text(external_ref, "external_ref", "", MAX_REF, required=False),
