@@ -29,6 +29,10 @@ app.conf.beat_schedule = {
         "task": "documents.tasks.restart_stalled_processing",
         "schedule": settings.PROCESSING_SWEEP_EVERY_S,
     },
+    "webhooks-send-due": {
+        "task": "webhooks.tasks.send_due_webhooks",
+        "schedule": settings.WEBHOOK_SWEEP_EVERY_S,
+    },
     "workflows-daily-digest": {
         "task": "workflows.tasks.send_daily_digests",
         "schedule": settings.WORKFLOW_DIGEST_EVERY_S,

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "audit",
     "public",
     "insight",
+    "holds",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +334,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "workflows.models.Task.Status",
         "WorkflowStatusEnum": "workflows.models.Workflow.Status",
         "DecisionEnum": "workflows.models.Decision",
+        "HoldKindEnum": "holds.models.Hold.Kind",
+        "HoldSourceEnum": "holds.models.Hold.Source",
     },
 }
 
@@ -341,6 +345,16 @@ WORKFLOW_DUE_DATES_EVERY_S = float(env("WORKFLOW_DUE_DATES_EVERY_S", 300))
 WORKFLOW_DIGEST_EVERY_S = float(env("WORKFLOW_DIGEST_EVERY_S", 900))  # a digest goes out once a day per head
 WORKFLOW_RECONCILE_GRACE_S = float(env("WORKFLOW_RECONCILE_GRACE_S", 30))  # before a settled stage counts as stuck
 WORKFLOW_LIVE_POLL_S = float(env("WORKFLOW_LIVE_POLL_S", 1.0))  # how often live screens check for changes
+
+# Outbound webhooks (webhooks/services.py): the one retry policy of every delivery. A failed attempt
+# is tried again after WEBHOOK_BACKOFF_S, doubling each time up to WEBHOOK_BACKOFF_MAX_S, by the
+# sweep on beat every WEBHOOK_SWEEP_EVERY_S; after WEBHOOK_MAX_ATTEMPTS it is marked failed.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_BACKOFF_S = float(env("WEBHOOK_BACKOFF_S", 30))
+WEBHOOK_BACKOFF_MAX_S = float(env("WEBHOOK_BACKOFF_MAX_S", 3600))
+WEBHOOK_TIMEOUT_S = float(env("WEBHOOK_TIMEOUT_S", 10))
+WEBHOOK_SWEEP_EVERY_S = float(env("WEBHOOK_SWEEP_EVERY_S", 15))
+WEBHOOK_SWEEP_BATCH = 1000  # deliveries sent per sweep; the rest on the next
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "civicreview@localhost")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from documents import selectors
 from documents.models import Case, Document
 from documents.services.cases import may_open_cases, may_upload_documents
+from holds.services import holds_context
 from reviews.services import annotations
 from workflows.selectors import applicant_page
 
@@ -36,6 +37,7 @@ def case_detail(request, pk):
         "can_upload": may_upload_documents(request.user, case),
         "document_kinds": Document.Kind.choices,
         "max_upload_mb": settings.MAX_UPLOAD_MB,
+        **holds_context(request.user, case),
     }
     if selectors.is_applicant(request.user, case):
         return render(request, "documents/applicant_case.html", {**context, "documents": applicant_page(case)})

@@ -23,6 +23,7 @@ from rest_framework.authtoken.models import Token
 
 from civicreview.asgi import application
 from documents.models import Case, DocumentVersion
+from holds.services import place
 from reviews.models import Annotation
 from reviews.realtime.consumer import VersionConsumer
 from tests.factories import (
@@ -95,13 +96,14 @@ def world(demo):
             version=version, page=1, kind="cloud", geometry={"points": [[1, 1], [20, 20]]},
             author=lead_reviewer, department=lead_department,
         )  # fmt: skip
+        hold = place(lead_reviewer, parcel_id=f"APN {name}", kind="lien", reason="Lien")
         invited = demo.applicant if name == "planning case" else UserFactory(username="designer")
         case.applicants.create(user=invited, added_by=lead_reviewer)
         ids[name] = {
             "applicant": invited.username,
             "case_number": case.number,
             "case": case.pk, "document": document.pk, "version": version.pk, "fresh": fresh.pk,
-            "annotation": annotation.pk, "workflow": workflow.pk, "task": task.pk, "number": 1,
+            "annotation": annotation.pk, "workflow": workflow.pk, "task": task.pk, "number": 1, "hold": hold.pk,
         }  # fmt: skip
     return World(ids)
 
@@ -172,6 +174,10 @@ class Rule:
 def task_department_member(user, case, ids):
     department = Task.objects.get(pk=ids["task"]).department
     return department is not None and department.slug == department_of(user)
+
+
+def city_staff(user, case, ids):
+    return user == "admin" or department_of(user) is not None
 
 
 def may_change_lead_markup(user, case, ids):
@@ -262,6 +268,23 @@ RULES = {
     ("api/tasks/<int:pk>/decision/", "post"): Rule(
         "/api/tasks/{task}/decision/", 200, task_department_member, body={"decision": "approved"}
     ),
+    # parcel holds are the city's: department members and staff (the list is empty to others); released by the
+    # placing department or staff;
+    # in bulk by accounts with holds.sync_holds (the superuser here). Their rules: tests/holds/
+    ("api/holds/", "get"): Rule("/api/holds/", 200, city_staff, scoped=False),
+    ("api/holds/", "post"): Rule(
+        "/api/holds/", 201, city_staff, scoped=False, body={"parcel_id": "APN 9", "kind": "lien", "reason": "Lien"}
+    ),
+    ("api/holds/<int:pk>/release/", "post"): Rule(
+        "/api/holds/{hold}/release/", 200, lambda u, c, i: lead(u, c), scoped=False, body={"reason": "Paid"}
+    ),
+    ("api/holds/bulk/", "post"): Rule(
+        "/api/holds/bulk/",
+        200,
+        lambda u, c, i: u == "admin",
+        scoped=False,
+        body={"holds": [{"external_ref": "m:1", "parcel_id": "APN 9", "kind": "lien", "reason": "Lien"}]},
+    ),  # fmt: skip
     ("api/schema/", "get"): Rule("/api/schema/", 200, scoped=False),
     ("api/docs/", "get"): Rule("/api/docs/", 200, scoped=False),
 }

@@ -1,8 +1,10 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from civicreview.text import storable
 from documents.models import Case, Department, Document, DocumentVersion, Page
+from holds.api.serializers import HoldSerializer
 
 
 class DepartmentSlugField(serializers.SlugRelatedField):
@@ -78,9 +80,18 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseSerializer):
     documents = DocumentSerializer(many=True, read_only=True)
+    holds = serializers.SerializerMethodField(
+        help_text="The active holds on the case's parcel; its applicants see only each one's kind and date."
+    )
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "documents"]
+        fields = [*CaseSerializer.Meta.fields, "documents", "holds"]
+
+    @extend_schema_field(HoldSerializer(many=True))
+    def get_holds(self, case):
+        from holds.services import case_holds_json
+
+        return case_holds_json(self.context["request"].user, case)
 
 
 class CaseDepartmentsSerializer(serializers.Serializer):

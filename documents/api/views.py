@@ -45,7 +45,7 @@ class CaseDetail(generics.RetrieveAPIView):
         changes = CaseDepartmentsSerializer(data=request.data)
         changes.is_valid(raise_exception=True)
         cases.change_departments(request.user, case, changes.validated_data["departments"])
-        return Response(CaseDetailSerializer(self.get_object()).data)
+        return Response(CaseDetailSerializer(self.get_object(), context={"request": request}).data)
 
 
 class CaseApplicants(APIView):

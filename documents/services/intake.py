@@ -33,6 +33,7 @@ from documents import pdf
 from documents.models import Document, DocumentVersion, Page
 from documents.services import runs
 from documents.services.cases import may_upload_documents
+from webhooks import services as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,11 @@ def _create_version(user, document, checked, name):
         uploaded_by=user,
     )
     _process_after_commit(version)
+    webhooks.emit(
+        "case.received",
+        {"document": document.pk, "document_kind": document.kind, "version": version.pk, "number": version.number},
+        case=document.case_id,
+    )
     return version
 
 

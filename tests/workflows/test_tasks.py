@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from civicreview.celery import app
 from documents.tasks import restart_stalled_processing
+from webhooks.tasks import send_due_webhooks
 from workflows import tasks
 from workflows.models import Workflow
 
@@ -16,10 +17,11 @@ def test_routing_tasks_are_acknowledged_late_and_survive_a_lost_worker():
         assert task.acks_late and task.reject_on_worker_lost, task.name
 
 
-def test_beat_runs_the_reconciler_the_due_date_sweep_the_digest_and_the_stalled_upload_sweep():
+def test_beat_runs_the_reconciler_the_due_date_sweep_the_digest_the_stalled_upload_and_the_webhook_sweeps():
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
 
-    sweeps = (tasks.reconcile_workflows, tasks.send_due_reminders, tasks.send_daily_digests, restart_stalled_processing)
+    sweeps = (tasks.reconcile_workflows, tasks.send_due_reminders, tasks.send_daily_digests, restart_stalled_processing,
+              send_due_webhooks)  # fmt: skip
     assert scheduled == {sweep.name for sweep in sweeps}
     assert all(name in app.tasks for name in scheduled)
     assert all(

@@ -30,7 +30,9 @@ from civicreview.errors import Conflict
 from documents.models import Case, Department, DocumentVersion
 from documents.selectors import visible_version
 from documents.services.cases import can_upload, set_departments
+from holds import services as holds
 from reviews.services.notifications import notify
+from webhooks import services as webhooks
 from workflows import selectors
 from workflows.models import Decision, StageRun, Task, Workflow, WorkflowStep, WorkflowTemplate
 from workflows.services import business_days, machine, release
@@ -98,6 +100,12 @@ def submit(user, version_id, *, template="standard", departments=()):
                 "tasks": [_task_state(t) for t in tasks],
             },
         )
+        webhooks.emit(
+            "case.submitted",
+            {"workflow": workflow.pk, "version": version.pk, "number": version.number,
+             "departments": [step["department_slug"] for stage in plan for step in stage["steps"]]},
+            case=case,
+        )  # fmt: skip
     return workflow
 
 
@@ -197,6 +205,8 @@ def decide(user, task_id, decision, comment=""):
         if task.status != Task.Status.PENDING:
             raise Conflict(_already_closed(task))
         machine.check_task_move(task.status, Task.Status.DONE)
+        if _would_approve(workflow, task, decision):
+            holds.check_approvable(task.workflow.case)
         before = _task_state(task)
         task.status, task.decision, task.comment = Task.Status.DONE, decision, comment
         task.decided_by, task.decided_at = user, now
@@ -221,7 +231,28 @@ def decide(user, task_id, decision, comment=""):
             before=before,
             after=_task_state(task),
         )
+        webhooks.emit(
+            "task.decided",
+            {"workflow": workflow.pk, "task": task.pk, "stage": task.stage.number, "department": task.department.slug,
+             "kind": task.kind, "decision": decision},
+            case=workflow.case_id,
+        )  # fmt: skip
     return task
+
+
+def _would_approve(workflow, task, decision):
+    """Whether deciding `task` so would end the workflow approved (a hold on the parcel refuses that)."""
+    if decision not in (Task.Decision.APPROVED, Task.Decision.APPROVED_WITH_CONDITIONS):
+        return False
+    decisions = [
+        decision if pk == task.pk else decided
+        for pk, decided, status in Task.objects.filter(stage_id=task.stage_id).values_list("pk", "decision", "status")
+        if status != Task.Status.SKIPPED
+    ]
+    step = machine.route(
+        decisions, last_stage=workflow.stage >= len(workflow.plan), with_conditions=bool(workflow.conditions)
+    )
+    return step.status in (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS)
 
 
 def _not_yours(task):
@@ -341,6 +372,10 @@ def _finish(workflow, status, now):
 
         extra["corrections_letter"] = letters.issue(workflow, now)
     _notify_finished(workflow)
+    outcome = {"workflow": workflow.pk, "version": workflow.version_id, "outcome": status}
+    webhooks.emit("case.decided", outcome, case=workflow.case_id)
+    if status in (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS):
+        webhooks.emit("case.approved", outcome, case=workflow.case_id)
     return extra
 
 

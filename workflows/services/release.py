@@ -14,6 +14,7 @@ from django.urls import reverse
 from audit import services as audit
 from reviews.models import RELEASED_CATEGORIES, Annotation
 from reviews.services.notifications import notify
+from webhooks import services as webhooks
 
 
 def release_cycle(workflow, now):
@@ -33,6 +34,12 @@ def release_cycle(workflow, now):
         after={"workflow": workflow.pk, "status": workflow.status, **released},
     )
     _tell_applicants(workflow, released)
+    webhooks.emit(
+        "case.comments_released",
+        {"workflow": workflow.pk, "version": version.pk, "corrections": released["correction"],
+         "notes": released["note"]},
+        case=workflow.case_id,
+    )  # fmt: skip
     return released
 
 
