@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from civicreview.admin import ReadOnlyAdminMixin
-from reviews.models import Annotation, Comment, Notification, VersionEvent
+from reviews.models import Annotation, Comment, Notification, StampDefinition, StandardComment, VersionEvent
 
 
 class CommentInline(admin.TabularInline):
@@ -38,3 +38,20 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "text", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__username", "text"]
+
+
+@admin.register(StampDefinition)
+class StampDefinitionAdmin(admin.ModelAdmin):
+    """Stamps reviewers place; filled in with the reviewer's name, department and the date."""
+
+    list_display = ["wording", "color", "active", "order"]
+    list_editable = ["active", "order"]
+    filter_horizontal = ["departments"]
+
+
+@admin.register(StandardComment)
+class StandardCommentAdmin(admin.ModelAdmin):
+    list_display = ["shortcut", "code", "department", "owner", "updated_at"]
+    list_filter = ["department"]
+    search_fields = ["shortcut", "code", "text"]
+    list_select_related = ["department", "owner"]
