@@ -50,6 +50,8 @@ def create(user, data):
     comment = StandardComment(owner=user)
     if data.get("department") not in (None, ""):
         comment.owner, comment.department = None, _kept_department(user, data["department"])
+    elif not (user.is_staff or Department.objects.filter(group__user=user).exists()):
+        raise PermissionDenied("Standard comments are for the departments' reviewers.")
     _apply(comment, {"code": "", **{k: v for k, v in data.items() if k in FIELDS}}, required=True)
     return _saved(user, comment, "created", before=None)
 
