@@ -19,6 +19,7 @@ import { ConnectionStatus, Notices } from "./status.js";
 import { MarkupStore } from "./store.js";
 import { MarkupThread } from "./thread.js";
 import { MarkupToolbar } from "./toolbar.js";
+import { StandardComments } from "./toolchest.js";
 import { DrawingTools } from "./tools.js";
 
 function caseDepartments(root) {
@@ -49,9 +50,10 @@ export function startMarkup(viewer) {
   const onCalibrate = (points) => calibration.measured(points);
   const tools = new DrawingTools({ view, layer, store, session, actions, editor, toolbar, onCalibrate });
   calibration = new Calibration(root, { view, store, session, actions, notices, tools, sheetLabel });
-  const list = new MarkupList(root.querySelector("#markup-panel"), { store, session, viewer, layer, sheetLabel });
+  const list = new MarkupList(root.querySelector("#markup-panel"), { store, session, viewer, layer, sheetLabel, versionId });
   const thread = new MarkupThread(root.querySelector("#markup-detail"), { store, session, actions, sheetLabel, notices });
   const presence = new Presence({ element: root.querySelector("#presence"), view, viewer, socket, session, sheetLabel });
+  const standardComments = new StandardComments(root, { session, editor, notices });
   bindMarkupKeys({ session, tools, selection, history, actions, thread, editor });
 
   // Drawing tools take the pointer: the sheet no longer pans under them.
@@ -111,5 +113,5 @@ export function startMarkup(viewer) {
   thread.render();
   calibration.show();
   // For the tests and for debugging.
-  return { socket, store, session, actions, history, layer, tools, selection, list, thread, presence, toolbar };
+  return { socket, store, session, actions, history, layer, tools, selection, list, thread, presence, toolbar, standardComments };
 }
