@@ -10,7 +10,7 @@ import pypdfium2
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_markup import click_at, drag, open_sheet, state
+from tests.browser.test_markup import click_at, drag, open_sheet, shoot, state
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +42,7 @@ def test_standard_comments_a_dynamic_stamp_and_the_summary(new_page, demo_versio
     menu = page.get_by_test_id("chest-menu")
     expect(menu).to_be_visible()
     expect(editor).to_be_visible()  # still being written
+    shoot(page, "tool-chest-menu")
     menu.get_by_role("button", name="#knox").click()
     expect(menu).to_be_hidden()
     expect(editor).to_have_value("Entrance: IFC 506.1 — " + KNOX)
@@ -61,6 +62,7 @@ def test_standard_comments_a_dynamic_stamp_and_the_summary(new_page, demo_versio
     page.wait_for_function(STORED, arg=["stamp", 1])
     today = datetime.date.today().isoformat()
     expect(stamp.locator(".mk-stamp-small")).to_have_text(f"fire · Fire · {today}")
+    shoot(page, "tool-chest-stamp", stamp)
     placed = next(a for a in state(page).values() if a["kind"] == "stamp")
     assert placed["text"] == f"APPROVED AS NOTED\nfire · Fire · {today}"
     (x0, _), (x1, _) = placed["geometry"]["points"]
