@@ -79,7 +79,18 @@ def test_standard_comments_a_dynamic_stamp_and_the_summary(new_page, demo_versio
         page.get_by_role("link", name="Download the markup summary as PDF").click()
     pdf = pypdfium2.PdfDocument(pdf_download.value.path())
     text = "".join(p.get_textpage().get_text_range() for p in pdf)
+    pdf.close()
     assert "Markup summary" in text and "IFC 506.1" in text and "APPROVED AS NOTED" in text
+
+    page.get_by_role("button", name="Standard comments").click()  # a reviewer's own comment
+    menu.get_by_text("Add a standard comment").click()
+    menu.get_by_label("Shortcut (typed as #shortcut)").fill("riser-room")
+    menu.get_by_label("Code section").fill("NFPA 13 8.16.1")
+    menu.get_by_role("textbox", name="Comment", exact=True).fill("Show the sprinkler riser room with exterior access.")
+    menu.get_by_role("button", name="Save").click()
+    expect(menu.get_by_role("button", name="#riser-room")).to_contain_text("Yours")
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
     assert page.errors == []
 
 

@@ -33,7 +33,35 @@ export class StandardComments {
       const item = event.target.closest("[data-id]");
       if (item) this.insert(this.library.find((c) => String(c.id) === item.dataset.id));
     });
+    this.form = this.menu.querySelector("#chest-form");
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.save();
+    });
+    session.addEventListener("user", () => this.#offerLibraries(), { once: true });
     session.addEventListener("user", () => this.load(), { once: true });
+  }
+
+  /** A head may add to their department's library as well as to their own. */
+  #offerLibraries() {
+    const select = this.form.querySelector("#chest-library");
+    const heads = this.session.user?.heads || [];
+    select.replaceChildren(new Option("Mine", ""), ...heads.map((slug) => new Option(this.session.department(slug).name, slug)));
+  }
+
+  async save() {
+    const data = Object.fromEntries(new FormData(this.form));
+    const error = this.form.querySelector("#chest-error");
+    try {
+      const saved = await apiFetch("/api/standard-comments/", { method: "POST", json: data });
+      error.textContent = "";
+      this.form.reset();
+      this.library = [...this.library, saved];
+      this.search.value = `#${saved.shortcut}`;
+      this.render();
+    } catch (failure) {
+      error.textContent = failure.message;
+    }
   }
 
   async load() {
