@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from civicreview.admin import ReadOnlyAdminMixin
 from reviews.models import Annotation, Comment, Notification, StampDefinition, StandardComment, VersionEvent
+from reviews.services import stamps
 
 
 class CommentInline(admin.TabularInline):
@@ -47,6 +48,22 @@ class StampDefinitionAdmin(admin.ModelAdmin):
     list_display = ["wording", "color", "active", "order"]
     list_editable = ["active", "order"]
     filter_horizontal = ["departments"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the departments are saved by now
+        stamp = form.instance
+        stamps.record_definition(
+            request.user, stamp, "changed" if change else "created", after=stamps.definition_json(stamp)
+        )
+
+    def delete_model(self, request, obj):
+        stamps.record_definition(request.user, obj, "deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for stamp in queryset:
+            stamps.record_definition(request.user, stamp, "deleted")
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(StandardComment)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
+from audit import services as audit
 from documents.models import Department
 from reviews import markup_rules as rules
 from reviews.models import StampDefinition
@@ -57,3 +58,20 @@ def filled_text(user, department, data, *, today=None):
     day = today or timezone.localdate()
     who = user.get_full_name() or user.get_username()
     return f"{stamp.wording}\n{who} · {department.name} · {day.isoformat()}", stamp
+
+
+def definition_json(stamp):
+    departments = sorted(stamp.departments.values_list("slug", flat=True)) if stamp.pk else []
+    return {**stamp_json(stamp), "departments": departments, "active": stamp.active}
+
+
+def record_definition(user, stamp, verb, *, after=None):
+    """An admin created, changed or deleted a stamp definition (`after`: its state, None when deleted)."""
+    audit.record(
+        f"stamp_definition.{verb}",
+        actor=user,
+        obj=("stamp_definition", stamp.pk),
+        summary=f"{user.get_username()} {verb} the stamp {stamp.wording}",
+        before=audit.last_state("stamp_definition", stamp.pk),
+        after=after,
+    )

@@ -15,7 +15,7 @@ from documents.models import Page
 from documents.services import cases
 from reviews.models import Annotation, Comment, StampDefinition, StandardComment
 from reviews.services import annotations, stamps
-from tests.reviews.conftest import cloud, make_user
+from tests.reviews.conftest import cloud, make_department, make_user
 
 
 def client_for(user):
@@ -260,3 +260,21 @@ def test_the_pdf_lists_sheet_title_category_author_department_status_text_and_re
 def test_who_is_in_no_department_keeps_no_standard_comments(review):
     response = client_for(review.outsider).post("/api/standard-comments/", EGRESS, format="json")
     assert response.status_code == 403 and not StandardComment.objects.exists()
+
+
+def test_an_admin_defines_a_stamp_in_the_admin_and_the_audit_trail_keeps_it(db, client):
+    admin = make_user("admin")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    fire = make_department("fire")
+    client.force_login(admin)
+    form = {"wording": "FIRE LANE OK", "color": "#c62828", "departments": [fire.pk], "active": "on", "order": 9}
+    response = client.post("/admin/reviews/stampdefinition/add/", form)
+    assert response.status_code == 302, response.content[:2000]
+    stamp = StampDefinition.objects.get(wording="FIRE LANE OK")
+    assert list(stamp.departments.all()) == [fire]
+    entry = AuditEntry.objects.get(action="stamp_definition.created")
+    assert '"departments":["fire"]' in entry.after
+    response = client.post(f"/admin/reviews/stampdefinition/{stamp.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not StampDefinition.objects.filter(pk=stamp.pk).exists()
+    assert AuditEntry.objects.filter(action="stamp_definition.deleted").exists()
