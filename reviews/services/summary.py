@@ -160,7 +160,7 @@ def as_pdf(version, found, *, filters):
 
 def _pdf_row(row, st):
     markup = row.markup
-    sheet = f"<b>{letters._text(row.label or str(row.sheet))}</b>" + (
+    sheet = f"<b>{letters._text(row.label or f'Sheet {row.sheet}')}</b>" + (
         f"<br/>{letters._text(row.title)}" if row.title else ""
     )
     what = f"{markup.get_kind_display()}<br/>{markup.get_category_display()}<br/>{markup.get_status_display()}"
