@@ -38,6 +38,11 @@ export class StandardComments {
       event.preventDefault();
       this.save();
     });
+    const showEditable = () => {
+      this.button.disabled = !session.canAnnotate;
+    };
+    session.addEventListener("editable", showEditable);
+    showEditable();
     session.addEventListener("user", () => this.#offerLibraries(), { once: true });
     session.addEventListener("user", () => this.load(), { once: true });
   }
