@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from civicreview.admin import ReadOnlyAdminMixin
-from reviews.models import Annotation, Comment, Notification, VersionEvent
+from reviews.models import Annotation, Comment, Notification, StampDefinition, StandardComment, VersionEvent
+from reviews.services import stamps
 
 
 class CommentInline(admin.TabularInline):
@@ -38,3 +39,36 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "text", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__username", "text"]
+
+
+@admin.register(StampDefinition)
+class StampDefinitionAdmin(admin.ModelAdmin):
+    """Stamps reviewers place; filled in with the reviewer's name, department and the date."""
+
+    list_display = ["wording", "color", "active", "order"]
+    list_editable = ["active", "order"]
+    filter_horizontal = ["departments"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the departments are saved by now
+        stamp = form.instance
+        stamps.record_definition(
+            request.user, stamp, "changed" if change else "created", after=stamps.definition_json(stamp)
+        )
+
+    def delete_model(self, request, obj):
+        stamps.record_definition(request.user, obj, "deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for stamp in queryset:
+            stamps.record_definition(request.user, stamp, "deleted")
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(StandardComment)
+class StandardCommentAdmin(admin.ModelAdmin):
+    list_display = ["shortcut", "code", "department", "owner", "updated_at"]
+    list_filter = ["department"]
+    search_fields = ["shortcut", "code", "text"]
+    list_select_related = ["department", "owner"]

@@ -173,3 +173,59 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"to {self.recipient}: {self.text[:60]}"
+
+
+class StandardComment(models.Model):
+    """A saved comment a reviewer inserts into a markup's text: a department's library entry
+    (kept by its heads and the admins) or a reviewer's own (kept by them), exactly one of the two."""
+
+    department = models.ForeignKey(
+        "documents.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="standard_comments"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="standard_comments"
+    )
+    shortcut = models.SlugField(max_length=40, help_text="Typed as #shortcut in a markup's text, e.g. egress.")
+    code = models.CharField(max_length=80, blank=True, help_text="The code section cited, e.g. IBC 1005.3.2.")
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["shortcut", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(department__isnull=True, owner__isnull=False)
+                | models.Q(department__isnull=False, owner__isnull=True),
+                name="standard_comment_department_or_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "shortcut"],
+                condition=models.Q(owner__isnull=True),
+                name="unique_department_shortcut",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "shortcut"], condition=models.Q(department__isnull=True), name="unique_owner_shortcut"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.shortcut} ({self.department or self.owner})"
+
+
+class StampDefinition(models.Model):
+    """A stamp reviewers place on a sheet; placed, it is filled in with the reviewer's name,
+    department and the date, and that filled text is kept on the markup."""
+
+    wording = models.CharField(max_length=60, unique=True, help_text="The stamp's words, e.g. APPROVED AS NOTED.")
+    color = models.CharField(max_length=7, default="#2e7d32", help_text="As #rrggbb.")
+    departments = models.ManyToManyField(
+        "documents.Department", blank=True, related_name="stamps", help_text="Who may place it; none: every department."
+    )
+    active = models.BooleanField(default=True, help_text="Offered to reviewers; stamps already placed stay.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "wording"]
+
+    def __str__(self):
+        return self.wording

@@ -257,6 +257,18 @@ RULES = {
         body={"body": "Noted."},
         hidden_from_applicant=True,
     ),
+    ("api/versions/<int:pk>/annotations/summary.csv", "get"): Rule(
+        "/api/versions/{version}/annotations/summary.csv", 200
+    ),
+    ("api/versions/<int:pk>/annotations/summary.pdf", "get"): Rule(
+        "/api/versions/{version}/annotations/summary.pdf", 200
+    ),
+    ("api/standard-comments/", "get"): Rule("/api/standard-comments/", 200, scoped=False),
+    # who keeps which library: tests/reviews/test_tool_chest.py
+    ("api/standard-comments/", "post"): Rule("/api/standard-comments/", 201, scoped=False),
+    ("api/standard-comments/<int:pk>/", "patch"): Rule("/api/standard-comments/999999/", 404, scoped=False, body={}),
+    ("api/standard-comments/<int:pk>/", "delete"): Rule("/api/standard-comments/999999/", 404, scoped=False),
+    ("api/stamps/", "get"): Rule("/api/stamps/", 200, scoped=False),
     ("api/notifications/", "get"): Rule("/api/notifications/", 200, scoped=False),
     ("api/insight/", "get"): Rule("/api/insight/", 200, scoped=False),  # a head's departments' figures; else none
     (r"api/^insight/(?P<figure>turnaround|workload|reviewers|outcomes)\.csv$", "get"): Rule(

@@ -1,13 +1,18 @@
 from django.urls import path
 
-from reviews.api import views
+from reviews.api import chest, views
 
 urlpatterns = [
     path("versions/<int:pk>/annotations/", views.VersionAnnotations.as_view(), name="version-annotations"),
+    path("versions/<int:pk>/annotations/summary.csv", chest.SummaryCsv.as_view(), name="markup-summary-csv"),
+    path("versions/<int:pk>/annotations/summary.pdf", chest.SummaryPdf.as_view(), name="markup-summary-pdf"),
     path("versions/<int:pk>/events/", views.VersionEvents.as_view(), name="version-events"),
     path("versions/<int:pk>/pages/<int:number>/", views.PageSettings.as_view(), name="page-settings"),
     path("annotations/<int:pk>/", views.AnnotationDetail.as_view(), name="annotation-detail"),
     path("annotations/<int:pk>/comments/", views.AnnotationComments.as_view(), name="annotation-comments"),
+    path("standard-comments/", chest.StandardComments.as_view(), name="standard-comments"),
+    path("standard-comments/<int:pk>/", chest.StandardCommentDetail.as_view(), name="standard-comment-detail"),
+    path("stamps/", chest.Stamps.as_view(), name="stamps"),
     path("notifications/", views.Notifications.as_view(), name="notifications"),
     path("notifications/read/", views.NotificationsRead.as_view(), name="notifications-read"),
 ]

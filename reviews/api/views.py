@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from documents.selectors import visible_version
+from reviews.api.chest import SUMMARY_FILTERS
 from reviews.api.serializers import (
     AnnotationChangeSerializer,
     AnnotationSerializer,
@@ -16,7 +17,7 @@ from reviews.api.serializers import (
     NotificationSerializer,
     PageScaleSerializer,
 )
-from reviews.services import annotations, audience, events, notifications, sheets
+from reviews.services import annotations, audience, events, notifications, sheets, summary
 
 
 def _int(value, field):
@@ -27,17 +28,10 @@ def _int(value, field):
 
 
 class VersionAnnotations(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("page", int), OpenApiParameter("status", str, enum=["open", "resolved"])],
-        responses=AnnotationSerializer(many=True),
-    )
+    @extend_schema(parameters=SUMMARY_FILTERS, responses=AnnotationSerializer(many=True))
     def get(self, request, pk):
         version = visible_version(request.user, pk)
-        found = audience.annotations_for(request.user, version).select_related("author", "department")
-        if "page" in request.query_params:
-            found = found.filter(page=_int(request.query_params["page"], "page"))
-        if "status" in request.query_params:
-            found = found.filter(status=request.query_params["status"])
+        found = summary.filtered(request.user, version, request.query_params)
         return Response([annotations.annotation_json(a) for a in found])
 
     @extend_schema(request=AnnotationSerializer, responses={201: AnnotationSerializer})

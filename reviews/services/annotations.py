@@ -25,7 +25,7 @@ from documents.selectors import (
 )
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
-from reviews.services import audience, events, notifications
+from reviews.services import audience, events, notifications, stamps
 from workflows.selectors import finished_review
 
 
@@ -169,6 +169,9 @@ def create_annotation(user, version, data, *, ref=""):
         "status": rules.check_status(data.get("status", Annotation.Status.OPEN)),
         "category": rules.check_category(data.get("category", Annotation.Category.CORRECTION)),
     }
+    if kind == Annotation.Kind.STAMP:
+        fields["text"], stamp = stamps.filled_text(user, department, data)
+        fields["style"] = {**fields["style"], "color": stamp.color}
 
     def change():
         annotation = Annotation.objects.create(version=version, author=user, department=department, **fields)
@@ -192,7 +195,9 @@ def update_annotation(user, annotation_id, revision, changes, *, ref="", version
             )
         if "style" in changes:
             current.style = rules.check_style(changes["style"])
-        if "text" in changes:
+        if "text" in changes and changes["text"] != current.text:
+            if current.kind == Annotation.Kind.STAMP:
+                raise rules.invalid("text", "A stamp keeps the words it was placed with; place another stamp instead.")
             current.text = rules.check_text(changes["text"])
         if "status" in changes:
             current.status = rules.check_status(changes["status"])

@@ -202,7 +202,8 @@ def test_drawing_each_kind_with_the_tools(new_page, demo_version):
     page.locator("#stamp-text").select_option("REVISE AND RESUBMIT")
     drag(page, (1400, 300), (1650, 380))
     expect_kind("stamp")
-    assert next(a for a in state(page).values() if a["kind"] == "stamp")["text"] == "REVISE AND RESUBMIT"
+    placed = next(a for a in state(page).values() if a["kind"] == "stamp")["text"]
+    assert placed.startswith("REVISE AND RESUBMIT\n")  # then who placed it, their department and the date
 
     expect(markups_on_sheet(page)).to_have_count(12)
     page.keyboard.press("Escape")

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from documents.models import Case, CaseApplicant, Department, Document, DocumentVersion
+from reviews.models import StandardComment
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,13 @@ def test_running_it_again_changes_nothing(seeded):
         DocumentVersion.objects.count(),
         CaseApplicant.objects.count(),
     ) == counts
+
+
+def test_every_department_has_a_library_of_standard_comments_citing_codes(seeded):
+    call_command("seed_demo", stdout=io.StringIO())  # again: nothing doubles
+    for slug in REVIEWERS:
+        library = StandardComment.objects.filter(department__slug=slug)
+        assert 5 <= library.count() <= 6, slug
+        assert all(comment.code and comment.text for comment in library)
+    codes = set(StandardComment.objects.values_list("code", flat=True))
+    assert {"IBC 1005.3.2", "IFC 503.2.1", "NFPA 13"} <= codes

@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from civicreview.asgi import application
 from civicreview.routing import websocket_urlpatterns
-from reviews.models import Annotation
+from reviews.models import Annotation, StampDefinition
 from reviews.realtime.consumer import VersionConsumer
 from reviews.services import annotations
 from tests.reviews.conftest import cloud
@@ -129,6 +129,21 @@ async def test_editing_another_departments_markup_is_forbidden(review):
     assert (await receive_type(building, "error"))["code"] == "forbidden"
     assert await database_sync_to_async(Annotation.objects.count)() == 1
     await building.disconnect()
+
+
+async def test_a_stamp_over_the_socket_is_filled_in_and_kept_to_its_departments(review):
+    fire_only = await database_sync_to_async(StampDefinition.objects.create)(wording="FIRE OK")
+    await database_sync_to_async(fire_only.departments.add)(review.fire)
+    stamp = {"page": 1, "kind": "stamp", "geometry": {"points": [[10, 10], [300, 100]]}, "stamp": fire_only.pk}
+    building, _ = await joined(review.building_user, review.version.pk)
+    await building.send_json_to({"type": "annotation.create", "ref": "s1", "data": stamp})
+    assert (await receive_type(building, "error"))["code"] == "forbidden"
+    fire, _ = await joined(review.fire_user, review.version.pk)
+    await fire.send_json_to({"type": "annotation.create", "ref": "s2", "data": stamp})
+    created = await receive_type(fire, "annotation.created")
+    assert created["data"]["text"].startswith("FIRE OK\nfire · Fire · ")
+    await building.disconnect()
+    await fire.disconnect()
 
 
 async def test_resume_sends_what_was_missed_in_order(review):

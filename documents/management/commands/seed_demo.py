@@ -13,6 +13,7 @@ from django.db import transaction
 from documents.demo.planset import write_plan_set
 from documents.models import Case, Department, Signatory
 from documents.services import cases, intake
+from reviews.demo import seed_standard_comments
 from workflows.services.templates import seed_standard_template
 
 DEPARTMENTS = [
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                 department.heads.add(head)
             self.user("applicant")
             seed_standard_template()
+            seed_standard_comments(departments)
         self.demo_case(departments)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready; every password is {settings.DEMO_PASSWORD!r}."))
 

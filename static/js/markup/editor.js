@@ -7,6 +7,8 @@ export class TextEditor {
   constructor(overlay) {
     this.overlay = overlay;
     this.active = null;
+    this.onKeydown = null; // (event, field) => true when it took the key (the tool chest's #shortcuts)
+    this.keepsFocus = null; // (element) => true when focus may go there without ending the edit
   }
 
   get editing() {
@@ -41,10 +43,11 @@ export class TextEditor {
       this.active = { field, finish };
       field.addEventListener("keydown", (event) => {
         event.stopPropagation();
+        if (this.onKeydown?.(event, field)) return;
         if (event.key === "Escape") finish(null);
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) finish(field.value);
       });
-      field.addEventListener("blur", () => finish(field.value));
+      field.addEventListener("blur", (event) => this.keepsFocus?.(event.relatedTarget) || finish(field.value));
       field.addEventListener("pointerdown", (event) => event.stopPropagation());
       requestAnimationFrame(() => {
         field.focus();

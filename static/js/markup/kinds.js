@@ -28,8 +28,6 @@ export const CHAIN_KINDS = new Set(["polyline", "polygon", "measure_area"]);
 /** Kinds whose text is drawn on the sheet (for the others it is a note in the list). */
 export const TEXT_KINDS = new Set(["text", "callout", "stamp"]);
 
-export const STAMPS = ["APPROVED", "APPROVED AS NOTED", "REVISE AND RESUBMIT", "REVIEWED", "NOT APPROVED", "VOID"];
-
 export function kindLabel(kind) {
   return KIND_LABELS[kind] || kind;
 }

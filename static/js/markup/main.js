@@ -19,6 +19,7 @@ import { ConnectionStatus, Notices } from "./status.js";
 import { MarkupStore } from "./store.js";
 import { MarkupThread } from "./thread.js";
 import { MarkupToolbar } from "./toolbar.js";
+import { StandardComments } from "./toolchest.js";
 import { DrawingTools } from "./tools.js";
 
 /** What a <template> of the page lists: one object of data-* fields per child. */
@@ -50,11 +51,12 @@ export function startMarkup(viewer) {
   const onCalibrate = (points) => calibration.measured(points);
   const tools = new DrawingTools({ view, layer, store, session, actions, editor, toolbar, onCalibrate });
   calibration = new Calibration(root, { view, store, session, actions, notices, tools, sheetLabel });
-  const list = new MarkupList(root.querySelector("#markup-panel"), { store, session, viewer, layer, sheetLabel });
+  const list = new MarkupList(root.querySelector("#markup-panel"), { store, session, viewer, layer, sheetLabel, versionId });
   const thread = new MarkupThread(root.querySelector("#markup-detail"), {
     store, session, actions, sheetLabel, notices, pages: viewer.pages, people: listed(root, "case-people"),
   });
   const presence = new Presence({ element: root.querySelector("#presence"), view, viewer, socket, session, sheetLabel });
+  const standardComments = new StandardComments(root, { session, editor, notices });
   bindMarkupKeys({ session, store, tools, selection, history, thread, editor, list });
   root
     .querySelector("[data-action=zoom-to-markup]")
@@ -117,5 +119,5 @@ export function startMarkup(viewer) {
   thread.render();
   calibration.show();
   // For the tests and for debugging.
-  return { socket, store, session, actions, history, layer, tools, selection, list, thread, presence, toolbar };
+  return { socket, store, session, actions, history, layer, tools, selection, list, thread, presence, toolbar, standardComments };
 }

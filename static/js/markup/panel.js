@@ -1,5 +1,6 @@
-// The markup list beside the sheet, filtered by sheet, department, status and author. Picking
-// one selects it, goes to its sheet and brings it into view.
+// The markup list beside the sheet, filtered by sheet, department, category, status and author,
+// and its summary (CSV, PDF) with the same filters. Picking one selects it, goes to its sheet and
+// brings it into view.
 
 import { bounds } from "./geometry.js";
 import { kindLabel, markupTitle } from "./kinds.js";
@@ -9,14 +10,16 @@ import { measurementText } from "./scale.js";
 const REVEAL_MAX_ZOOM = 150;
 
 export class MarkupList {
-  constructor(root, { store, session, viewer, layer, sheetLabel }) {
-    Object.assign(this, { root, store, session, viewer, layer, sheetLabel });
+  constructor(root, { store, session, viewer, layer, sheetLabel, versionId }) {
+    Object.assign(this, { root, store, session, viewer, layer, sheetLabel, versionId });
+    this.summaryLinks = { csv: root.querySelector("#summary-csv"), pdf: root.querySelector("#summary-pdf") };
     this.list = root.querySelector("#markup-list");
     this.count = root.querySelector("#markup-count");
     this.empty = root.querySelector("#markup-list-empty");
     this.filters = {
       sheet: root.querySelector("#filter-sheet"),
       department: root.querySelector("#filter-department"),
+      category: root.querySelector("#filter-category"),
       status: root.querySelector("#filter-status"),
       author: root.querySelector("#filter-author"),
     };
@@ -53,11 +56,17 @@ export class MarkupList {
     select.value = chosen;
   }
 
+  get #page() {
+    const sheet = this.filters.sheet.value;
+    return sheet === "current" ? this.viewer.view.page?.number : Number(sheet) || null;
+  }
+
   #matches(annotation) {
-    const { sheet, department, status, author } = this.filters;
-    const page = sheet.value === "current" ? this.viewer.view.page?.number : Number(sheet.value) || null;
+    const { department, category, status, author } = this.filters;
+    const page = this.#page;
     if (page && annotation.page !== page) return false;
     if (department.value && annotation.department !== department.value) return false;
+    if (category.value && annotation.category !== category.value) return false;
     if (status.value && annotation.status !== status.value) return false;
     return !author.value || annotation.author === author.value;
   }
@@ -71,6 +80,7 @@ export class MarkupList {
     this.frame = null;
     const all = this.store.all();
     this.#fillAuthors(all);
+    this.#linkSummary();
     const byPlace = (a, b) => a.page - b.page || String(a.created_at).localeCompare(String(b.created_at));
     const shown = all.filter((a) => this.#matches(a)).sort(byPlace);
     this.count.textContent = String(shown.length);
@@ -101,6 +111,18 @@ export class MarkupList {
     this.list.replaceChildren(...items);
     // After the panel has made room for the selected markup's discussion.
     requestAnimationFrame(() => this.list.querySelector("[aria-current=true]")?.scrollIntoView({ block: "nearest" }));
+  }
+
+  /** The summary downloads carry the list's filters: the server applies the same ones. */
+  #linkSummary() {
+    const { department, category, status, author } = this.filters;
+    const query = new URLSearchParams();
+    const filters = { page: this.#page, department: department.value, category: category.value, status: status.value, author: author.value };
+    for (const [name, value] of Object.entries(filters)) if (value) query.set(name, String(value));
+    const tail = query.size ? `?${query}` : "";
+    for (const [format, link] of Object.entries(this.summaryLinks)) {
+      link.href = `/api/versions/${this.versionId}/annotations/summary.${format}${tail}`;
+    }
   }
 
   #item(annotation) {

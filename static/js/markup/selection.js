@@ -1,5 +1,5 @@
 // The select tool: pick a markup, drag it to move it, drag its handles to reshape it, double
-// click a text box, callout or stamp to edit its words. Others' markups can be picked and
+// click a text box or callout to edit its words (a stamp keeps the words it was placed with). Others' markups can be picked and
 // discussed but show no handles. The selected markup is outlined on the sheet.
 
 import { BOX_KINDS, TEXT_KINDS } from "./kinds.js";
@@ -97,7 +97,7 @@ export class SelectionTool {
   #doubleClick(event) {
     if (this.session.tool !== "select") return;
     const annotation = this.layer.markupAt(event.target);
-    if (annotation && TEXT_KINDS.has(annotation.kind)) this.editText(annotation);
+    if (annotation && TEXT_KINDS.has(annotation.kind) && annotation.kind !== "stamp") this.editText(annotation);
   }
 
   async editText(annotation) {

@@ -160,8 +160,15 @@ const DRAWERS = {
   },
   stamp(points, context) {
     const box = bounds(points.length === 2 ? points : [points[0], [points[0][0] + 160, points[0][1] + 48]]);
-    const words = (context.annotation.text || "STAMP").toUpperCase();
+    const annotation = context.annotation;
+    // A dynamic stamp's text is its wording, then the line filled in when it was placed; an
+    // older stamp has only its words, and shows its department, author and date.
+    const [wording, ...filled] = (annotation.text || "STAMP").split("\n");
+    const words = wording.toUpperCase();
+    const date = (annotation.created_at || "").slice(0, 10);
+    const byline = filled.join(" ") || [annotation.department?.toUpperCase(), annotation.author, date].filter(Boolean).join(" · ");
     const size = Math.max(4, Math.min(box.height * 0.42, (box.width * 0.86) / (Math.max(words.length, 4) * 0.66)));
+    const smallSize = Math.max(2, Math.min(box.height * 0.14, (box.width * 0.9) / (Math.max(byline.length, 10) * 0.56)));
     const inset = Math.min(box.width, box.height) * 0.07;
     const radius = Math.min(box.width, box.height) * 0.1;
     const inner = { x: box.x + inset, y: box.y + inset, width: box.width - 2 * inset, height: box.height - 2 * inset };
@@ -169,27 +176,25 @@ const DRAWERS = {
     const main = svg("text", {
       class: "mk-stamp-text",
       x: centre,
-      y: box.y + box.height * 0.47,
+      y: box.y + box.height * (byline ? 0.42 : 0.5),
       "font-size": size.toFixed(2),
       "text-anchor": "middle",
       "dominant-baseline": "central",
     });
     main.textContent = words;
-    const annotation = context.annotation;
-    const date = (annotation.created_at || "").slice(0, 10);
     const small = svg("text", {
       class: "mk-stamp-small",
       x: centre,
       y: box.y + box.height - inset * 1.6,
-      "font-size": (size * 0.3).toFixed(2),
+      "font-size": smallSize.toFixed(2),
       "text-anchor": "middle",
     });
-    small.textContent = [annotation.department?.toUpperCase(), annotation.author, date].filter(Boolean).join(" · ");
+    small.textContent = byline;
     return [
       rect(box, "mk-stamp-frame", { rx: radius }),
       rect(inner, "mk-stamp-inner", { rx: radius * 0.6 }),
       main,
-      box.height > size * 1.9 ? small : null,
+      byline && box.height > size * 1.9 ? small : null,
       rect(box, "mk-hit-area"),
     ];
   },

@@ -23,7 +23,7 @@ const TOOL_KEYS = {
 export function bindMarkupKeys({ session, store, tools, selection, history, thread, editor, list }) {
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.altKey) return;
-    if (event.target.closest?.("input, textarea, select, [contenteditable], dialog")) return;
+    if (event.target.closest?.("input, textarea, select, [contenteditable], dialog, [popover]")) return;
     if (editor.editing) return;
     const command = event.ctrlKey || event.metaKey ? withModifier(event) : plain(event);
     if (!command) return;

@@ -125,8 +125,9 @@ export class MarkupThread {
     const measured = measurementText(annotation, this.store.scaleOf(annotation.page));
     measure.hidden = !measured;
     measure.textContent = measured === "set scale" ? "This sheet has no scale yet: set it to measure." : measured || "";
-    const editable = this.session.canEdit(annotation) && !annotation.pending;
-    noteLabel.textContent = { text: "Text", callout: "Text", stamp: "Stamp words" }[annotation.kind] || "Note";
+    const mine = this.session.canEdit(annotation) && !annotation.pending;
+    const editable = mine && annotation.kind !== "stamp"; // a stamp keeps the words it was placed with
+    noteLabel.textContent = { text: "Text", callout: "Text" }[annotation.kind] || "Note";
     note.hidden = !editable;
     noteLabel.hidden = !editable;
     if (document.activeElement !== note) note.value = annotation.text || "";
@@ -135,7 +136,7 @@ export class MarkupThread {
     this.#showSheetLinks(annotation.text);
     status.hidden = !this.session.canSetStatus(annotation) || annotation.pending;
     status.textContent = annotation.status === "open" ? "Resolve" : "Reopen";
-    remove.hidden = !editable;
+    remove.hidden = !mine;
     const canReply = this.session.canAnnotate && !annotation.pending;
     reply.disabled = !canReply;
     send.disabled = !canReply;

@@ -1,7 +1,9 @@
 // The markup toolbar: tools, the colour and line width of what is drawn (or of the selected
-// markup, when it is one's own), the stamp's words, undo and redo.
+// markup, when it is one's own), the stamp (those defined in the admin for one's department),
+// undo and redo.
 
-import { STAMPS, TEXT_KINDS } from "./kinds.js";
+import { apiFetch } from "../api.js";
+import { TEXT_KINDS } from "./kinds.js";
 import { DEFAULT_FONT_SIZE, FONT_SIZES, fitText } from "./text_fit.js";
 
 export const PALETTE = ["#d32f2f", "#ef6c00", "#f9a825", "#2e7d32", "#00897b", "#1565c0", "#6a1b9a", "#ad1457", "#5d4037", "#263238"];
@@ -13,7 +15,8 @@ export class MarkupToolbar {
     this.color = null; // null: the department's colour
     this.width = 2;
     this.fontSize = DEFAULT_FONT_SIZE;
-    this.stampText = STAMPS[0];
+    this.stamps = []; // [{id, wording, color}] the user's departments may place
+    this.stamp = null;
     this.tools = [...root.querySelectorAll("[data-tool]")];
     this.colorButton = root.querySelector("[data-action=pick-color]");
     this.colorMenu = root.querySelector("#color-menu");
@@ -25,7 +28,8 @@ export class MarkupToolbar {
 
     for (const button of this.tools) button.addEventListener("click", () => session.setTool(button.dataset.tool));
     this.#buildColorMenu();
-    this.#buildStampMenu();
+    this.#bindStampMenu();
+    session.addEventListener("user", () => this.#loadStamps(), { once: true });
     this.widthSelect.replaceChildren(...WIDTHS.map((w) => new Option(`${w} pt`, String(w), false, w === this.width)));
     this.widthSelect.addEventListener("change", () => this.#setWidth(Number(this.widthSelect.value)));
     this.fontSelect.replaceChildren(...FONT_SIZES.map((size) => new Option(`${size} pt text`, String(size), false, size === this.fontSize)));
@@ -49,7 +53,7 @@ export class MarkupToolbar {
     const color = this.color || this.session.user?.color || "#1565c0";
     if (kind === "highlight") return { color, opacity: 1 };
     if (kind === "text" || kind === "callout") return { color, width: Math.min(this.width, 2), font_size: this.fontSize };
-    if (kind === "stamp") return { color, width: 2.5 };
+    if (kind === "stamp") return { color: this.stamp?.color || color, width: 2.5 };
     return { color, width: this.width };
   }
 
@@ -112,12 +116,27 @@ export class MarkupToolbar {
     });
   }
 
-  #buildStampMenu() {
-    this.stampSelect.replaceChildren(...STAMPS.map((words) => new Option(words, words)));
+  /** The words a stamp about to be placed shows (filled in with name and date once placed). */
+  get stampText() {
+    return this.stamp?.wording || "";
+  }
+
+  #bindStampMenu() {
     this.stampSelect.addEventListener("change", () => {
-      this.stampText = this.stampSelect.value;
+      this.stamp = this.stamps.find((s) => String(s.id) === this.stampSelect.value) || null;
       this.session.setTool("stamp");
     });
+  }
+
+  async #loadStamps() {
+    try {
+      this.stamps = await apiFetch("/api/stamps/");
+    } catch {
+      this.stamps = [];
+    }
+    this.stampSelect.replaceChildren(...this.stamps.map((s) => new Option(s.wording, String(s.id))));
+    this.stamp = this.stamps[0] || null;
+    this.#showEditable();
   }
 
   #showTool() {
@@ -129,6 +148,9 @@ export class MarkupToolbar {
     const editable = this.session.canAnnotate;
     for (const button of this.tools) if (button.dataset.tool !== "select") button.disabled = !editable;
     for (const control of [this.colorButton, this.widthSelect, this.fontSelect, this.stampSelect]) control.disabled = !editable;
+    if (!this.stamps.length) this.stampSelect.disabled = true;
+    const stampTool = this.tools.find((button) => button.dataset.tool === "stamp");
+    if (stampTool && !this.stamps.length) stampTool.disabled = true;
     this.root.classList.toggle("is-read-only", !editable);
     this.#showHistory();
   }

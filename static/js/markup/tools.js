@@ -5,11 +5,11 @@
 
 import { BOX_KINDS, CHAIN_KINDS, SEGMENT_KINDS } from "./kinds.js";
 import { bounds, clampToPage, distance, thin } from "./geometry.js";
+import { stampSize } from "./chest.js";
 import { drawMarkup } from "./shapes.js";
 import { fitText, textBox } from "./text_fit.js";
 
 const CLICK_PX = 4; // a press that moves less than this (screen px) is a click
-const STAMP_SIZE = [180, 56]; // points, for a stamp placed with a click
 
 export class DrawingTools {
   constructor({ view, layer, store, session, actions, editor, toolbar, onCalibrate }) {
@@ -90,8 +90,8 @@ export class DrawingTools {
     const clicked = this.#screenDistance(draft.start, end) < CLICK_PX;
     if (draft.kind === "freehand") return draft.points.length >= 2 && !clicked ? this.#finish(draft.points) : this.cancel();
     if (clicked && draft.kind === "stamp") {
-      const [w, h] = STAMP_SIZE;
       const page = this.view.page;
+      const [w, h] = stampSize(page);
       const x = Math.min(end[0], page.width - w);
       const y = Math.min(end[1], page.height - h);
       return this.#finish([clampToPage([x, y], page), clampToPage([x + w, y + h], page)]);
@@ -163,7 +163,7 @@ export class DrawingTools {
     this.render();
     if (tool === "calibrate") return this.onCalibrate(points);
     const data = { page: this.view.page.number, kind, geometry: { points }, style: this.toolbar.styleFor(kind) };
-    if (kind === "stamp") data.text = this.toolbar.stampText;
+    if (kind === "stamp") Object.assign(data, { stamp: this.toolbar.stamp?.id, text: this.toolbar.stampText });
     if (kind === "text" || kind === "callout") {
       const box = textBox(kind, points);
       const text = await this.editor.edit(box, { fontSize: data.style.font_size, color: data.style.color });
