@@ -6,8 +6,10 @@ Database hiccups (a deadlock victim, a dropped connection) are retried under
 the project's one policy (civicreview.celery.task).
 """
 
+from django.utils import timezone
+
 from civicreview.celery import task
-from workflows.services import deadlines, engine
+from workflows.services import approved_set, deadlines, engine
 
 
 @task
@@ -16,7 +18,15 @@ def route_workflow(workflow_id):
 
 
 @task
+def write_approved_set(workflow_id):
+    return approved_set.write(workflow_id)
+
+
+@task
 def reconcile_workflows():
+    """Route stuck workflows, and write the approved sets a lost message left unwritten."""
+    for workflow_id in approved_set.missing(older_than=timezone.now() - engine.reconcile_grace()):
+        write_approved_set.delay(workflow_id)
     return {str(k): v for k, v in engine.reconcile().items()}
 
 

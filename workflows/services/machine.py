@@ -16,14 +16,6 @@ WORKFLOW_MOVES: Moves = {W.IN_PROGRESS: {W.APPROVED, W.APPROVED_WITH_CONDITIONS,
 TASK_MOVES: Moves = {T.PENDING: {T.DONE, T.SKIPPED}}
 STAGE_MOVES: Moves = {S.OPEN: {S.CLOSED}}
 
-CASE_STATUS: dict[str, str] = {
-    W.IN_PROGRESS: "in_review",
-    W.APPROVED: "approved",
-    W.APPROVED_WITH_CONDITIONS: "approved",
-    W.CORRECTIONS_REQUIRED: "corrections_required",
-    W.REJECTED: "rejected",
-}
-
 
 class IllegalMove(Conflict):
     """A move the state machine does not allow (a finished workflow routed again, a task decided twice)."""
