@@ -170,10 +170,10 @@ def web(path, dest):
 
 
 def stamp(path, stamp_pdf, dest):
-    """Write FILE to DEST with the first page of STAMP overlaid on every page (documents.pdf.stamp)."""
+    """Write FILE to DEST with the first page of STAMP overlaid on every page (documents.pdf.stamping)."""
     import pikepdf
 
-    from documents.pdf.stamp import stamp as overlay
+    from documents.pdf.stamping import stamp as overlay
 
     try:
         emit(stamped=overlay(path, stamp_pdf, dest))

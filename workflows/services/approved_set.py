@@ -4,7 +4,7 @@ The stamp names the approving body (ORGANIZATION_NAME and the approving head's
 department), the case number, the date of approval, the approver's full name and
 title, and — when the approval has conditions — a reference to them in the
 approval letter. It is drawn once as vector graphics (reportlab) and overlaid on
-each sheet in a sandbox child (documents.pdf.stamp): the sheets are not
+each sheet in a sandbox child (documents.pdf.stamping): the sheets are not
 rasterised. The file is stored with the workflow (`approved_set`), its SHA-256
 goes to the audit trail, and the applicants are told it is ready.
 

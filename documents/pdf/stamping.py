@@ -12,7 +12,7 @@ state the sheet's drawing leaves behind does not bend the stamp.
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-STAMP_NAME = Name("/CivicReviewApproved")
+STAMP_NAME = Name("/CRApproved")
 MARGIN_PT = 36.0  # from the visible edges
 MAX_SHARE = 0.45  # of the visible width or height: a small sheet gets a smaller stamp
 
@@ -76,14 +76,16 @@ def stamp(source, stamp_pdf, dest):
         stamp_size = (stamp_box[2] - stamp_box[0], stamp_box[3] - stamp_box[1])
         form = pdf.copy_foreign(drawing.as_form_xobject())
         save_state = pdf.make_stream(b"q\n")  # one stream shared by every page
+        overlays = {}  # one per placement: sheets of one size and rotation share theirs
         for page in pdf.pages:
             rotation = page.rotation if page.rotation % 90 == 0 else 0  # viewers ignore any other value
             matrix = placement(_visible_box(page), rotation, stamp_size)
             _own_resources(page).XObject[STAMP_NAME] = form
             contents = page.obj.get(Name.Contents)
             existing = list(contents) if isinstance(contents, Array) else ([contents] if contents is not None else [])
-            operands = " ".join(f"{value:.4f}" for value in matrix)
-            overlay = pdf.make_stream(f"Q q {operands} cm {STAMP_NAME} Do Q\n".encode())
-            page.obj.Contents = Array([save_state, *existing, overlay])
+            operands = " ".join(f"{value:.4f}".rstrip("0").rstrip(".") for value in matrix)
+            if operands not in overlays:
+                overlays[operands] = pdf.make_stream(f"Q q {operands} cm {STAMP_NAME} Do Q\n".encode())
+            page.obj.Contents = Array([save_state, *existing, overlays[operands]])
         pdf.save(dest)
         return len(pdf.pages)
