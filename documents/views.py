@@ -12,7 +12,7 @@ from documents import selectors
 from documents.models import Case, Document
 from documents.services.cases import may_open_cases, may_upload_documents
 from reviews.services import annotations
-from workflows.selectors import applicant_page
+from workflows.selectors import applicant_page, case_status
 
 
 @login_required
@@ -36,6 +36,7 @@ def case_detail(request, pk):
         "can_upload": may_upload_documents(request.user, case),
         "document_kinds": Document.Kind.choices,
         "max_upload_mb": settings.MAX_UPLOAD_MB,
+        "status": case_status(case),
     }
     if selectors.is_applicant(request.user, case):
         return render(request, "documents/applicant_case.html", {**context, "documents": applicant_page(case)})

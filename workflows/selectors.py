@@ -230,11 +230,12 @@ def case_status(case):
         .select_related("department")
         .order_by("kind", "department__name")
     )
+    lead = case.lead_department.name
     documents = []
-    for document in case.documents.order_by("created_at", "pk"):
+    for document in case.documents.order_by("created_at", "pk").prefetch_related("versions"):
         reviewed = [w for w in workflows if w.version.document_id == document.pk]
         versions = [v for v in document.versions.all() if v.status != "failed"]
-        documents.append(_document_status(case, document, reviewed, versions, pending))
+        documents.append(_document_status(lead, document, reviewed, versions, pending))
     under_review = [d for d in documents if d.cycle]
     if not under_review:
         return CaseStatus(Case.Status.OPEN, "Open", documents)
@@ -244,10 +245,9 @@ def case_status(case):
     return CaseStatus(first.status, first.text, documents)
 
 
-def _document_status(case, document, reviewed, versions, pending):
+def _document_status(lead, document, reviewed, versions, pending):
     kind, cycle = document.get_kind_display().lower(), len(reviewed)
     latest = versions[-1] if versions else None
-    lead = case.lead_department.name
     if not reviewed:
         step = (
             "Being processed." if latest is None or latest.status == "processing"

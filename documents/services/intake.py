@@ -173,6 +173,9 @@ def _create_version(user, document, checked, name):
         page_count=checked.page_count,
         uploaded_by=user,
     )
+    from workflows.services.engine import store_case_status  # workflows build on documents
+
+    store_case_status(document.case, timezone.now())  # a resubmittal changes what the case waits on
     _process_after_commit(version)
     return version
 

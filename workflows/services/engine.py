@@ -81,7 +81,7 @@ def submit(user, version_id, *, template="standard", departments=()):
             raise Conflict(
                 f"{case.number} already has a submission in review; it must finish before the next."
             ) from None
-        _store_case_status(case, now)
+        store_case_status(case, now)
         tasks = _open_stage(workflow, 1, now)
         workflow.save(update_fields=["stage", "changed_at"])
         audit.record(
@@ -340,7 +340,7 @@ def _finish(workflow, status, now):
     Task.objects.filter(workflow=workflow, status=Task.Status.PENDING).update(
         status=Task.Status.SKIPPED, changed_at=now
     )
-    _store_case_status(workflow.case, now)
+    store_case_status(workflow.case, now)
     extra = {"released": release.release_cycle(workflow, now)}  # before the letter: it prints what was released
     if status == Workflow.Status.CORRECTIONS_REQUIRED:
         extra["corrections_letter"] = letters.issue(workflow, now)
@@ -351,7 +351,7 @@ def _finish(workflow, status, now):
     return extra
 
 
-def _store_case_status(case, now):
+def store_case_status(case, now):
     """The case's stored status (lists, open data), from all its documents under review."""
     Case.objects.filter(pk=case.pk).update(status=selectors.case_status(case).status, updated_at=now)
 
