@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from documents import selectors
 from documents.models import Case, Document
 from documents.services.cases import may_open_cases, may_upload_documents
-from reviews.services import annotations
+from reviews.services import annotations, locks
 from workflows.selectors import applicant_page, case_status
 
 
@@ -61,4 +61,5 @@ def answer(request, pk, annotation_id):
 @login_required
 def viewer(request, pk):
     version = selectors.visible_version(request.user, pk, with_pages=True)
-    return render(request, "documents/viewer.html", {"version": version, "case": version.document.case})
+    context = {"version": version, "case": version.document.case, "locked": locks.why_locked(version)}
+    return render(request, "documents/viewer.html", context)

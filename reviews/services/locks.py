@@ -17,14 +17,19 @@ class VersionLocked(Conflict):
     """The version is read-only; the message says why and what to do instead."""
 
 
-def ensure_open(version):
-    """Raise VersionLocked unless markups on `version` (a DocumentVersion or its id) may change."""
+def why_locked(version):
+    """Why markups on `version` (a DocumentVersion or its id) may no longer change, or None."""
     version_id = getattr(version, "pk", version)
     approved = Workflow.objects.filter(version_id=version_id, status__in=APPROVED).values_list("status", flat=True)
     status = approved.first()
-    if status is not None:
-        label = Workflow.Status(status).label.lower()
-        raise VersionLocked(
-            f"This version was {label} and is locked: its markups can no longer change. "
-            "Mark up a newer version instead."
-        )
+    if status is None:
+        return None
+    label = Workflow.Status(status).label.lower()
+    return f"This version was {label} and is locked: its markups can no longer change. Mark up a newer version instead."
+
+
+def ensure_open(version):
+    """Raise VersionLocked unless markups on `version` may change."""
+    reason = why_locked(version)
+    if reason is not None:
+        raise VersionLocked(reason)

@@ -52,10 +52,16 @@ def test_a_version_in_review_or_sent_back_stays_open(review):
         locks.ensure_open(review.version.pk)
 
 
-def test_the_viewer_is_told_it_may_not_annotate_a_locked_version(review):
+def test_the_viewer_is_told_it_may_not_annotate_a_locked_version(review, client):
+    client.force_login(review.fire_user)
     assert annotations.reviewer_json(review.fire_user, review.version.pk)["can_annotate"] is True
+    assert 'data-testid="version-locked"' not in client.get(f"/versions/{review.version.pk}/").content.decode()
+
     approve(review)
+
     assert annotations.reviewer_json(review.fire_user, review.version.pk)["can_annotate"] is False
+    page = client.get(f"/versions/{review.version.pk}/").content.decode()
+    assert 'data-testid="version-locked"' in page and "was approved and is locked" in page
 
 
 @pytest.mark.django_db(transaction=True)
