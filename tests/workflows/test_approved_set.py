@@ -238,3 +238,19 @@ def test_the_sweep_writes_a_set_whose_message_was_lost(plans, submit, decide, mo
     reconcile_workflows.apply()
 
     assert plans.workflow().approved_set
+
+
+def test_the_sweep_carries_on_when_the_broker_is_unreachable(plans, submit, decide, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    monkeypatch.setattr("workflows.services.engine._write_approved_set_after_commit", lambda workflow_id: None)
+    submit()
+    approve(decide)
+    Workflow.objects.filter(pk=plans.workflow().pk).update(finished_at=timezone.now() - timezone.timedelta(minutes=5))
+
+    def unreachable(*args):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("workflows.tasks.write_approved_set.delay", unreachable)
+    assert reconcile_workflows.apply().get() == {}  # routing went on; the set waits for the next sweep
+    assert not plans.workflow().approved_set
