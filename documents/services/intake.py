@@ -173,11 +173,15 @@ def _create_version(user, document, checked, name):
         page_count=checked.page_count,
         uploaded_by=user,
     )
-    from workflows.services.engine import store_case_status  # workflows build on documents
-
-    store_case_status(document.case, timezone.now())  # a resubmittal changes what the case waits on
+    _store_case_status(document.case)  # a resubmittal changes what the case waits on
     _process_after_commit(version)
     return version
+
+
+def _store_case_status(case):
+    from workflows.services.engine import store_case_status  # workflows build on documents
+
+    store_case_status(case, timezone.now())
 
 
 def _process_after_commit(version):
@@ -367,6 +371,7 @@ def _fail(version, message):
         processed_at=timezone.now(),
         lease_expires_at=None,
     )
+    _store_case_status(version.document.case)  # the case waits on the version before it again
     return DocumentVersion.Status.FAILED
 
 
