@@ -61,5 +61,11 @@ def answer(request, pk, annotation_id):
 @login_required
 def viewer(request, pk):
     version = selectors.visible_version(request.user, pk, with_pages=True)
-    context = {"version": version, "case": version.document.case, "locked": locks.why_locked(version)}
+    case = version.document.case
+    context = {
+        "version": version,
+        "case": case,
+        "people": selectors.case_reviewers(case),
+        "locked": locks.why_locked(version),
+    }
     return render(request, "documents/viewer.html", context)
