@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from civicreview.errors import Conflict
+from civicreview.text import storable
 from workflows.models import Decision, StageRun, Task, Workflow
 
 W, T, S = Workflow.Status, Task.Status, StageRun.Status
@@ -89,7 +90,7 @@ def check_decision(decision: object, comment: object) -> tuple[str, str]:
         comment = ""
     if not isinstance(comment, str):
         raise ValidationError({"comment": ["The comment must be text."]})
-    comment = comment.strip()
+    comment = storable(comment.strip(), "comment")
     if len(comment) > MAX_COMMENT:
         raise ValidationError({"comment": [f"Keep the comment under {MAX_COMMENT} characters."]})
     if not comment and decision in COMMENT_NEEDED:
