@@ -128,6 +128,7 @@ def test_after_approval_the_applicant_downloads_the_stamped_set(new_page, approv
 
     expect(page.get_by_test_id("case-status")).to_have_text("Approved")
     expect(page.get_by_test_id("case-next")).to_have_count(0)  # nobody is waiting on anyone
+    assert_accessible(page, "approved, the applicant's case page")
     expect(page.get_by_test_id("next-step")).to_contain_text("approved with conditions")
     expect(page.get_by_test_id("letter")).to_have_attribute(
         "href", f"/api/versions/{approved['version']}/corrections-letter.pdf"
@@ -154,6 +155,8 @@ def test_after_approval_the_applicant_downloads_the_stamped_set(new_page, approv
     expect(planner.get_by_test_id("approved-set")).to_have_attribute(
         "href", f"/api/versions/{approved['version']}/approved-set.pdf"
     )
+    expect(planner.get_by_test_id("case-next")).to_have_count(0)
+    assert_accessible(planner, "approved, the staff case page")
 
     anonymous = new_page()
     assert anonymous.request.get(f"/api/versions/{approved['version']}/approved-set.pdf").status in (401, 403)
