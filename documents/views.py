@@ -12,8 +12,8 @@ from documents import selectors
 from documents.models import Case, Document
 from documents.services.cases import may_open_cases, may_upload_documents
 from holds.services import holds_context
-from reviews.services import annotations
-from workflows.selectors import applicant_page
+from reviews.services import annotations, locks
+from workflows.selectors import applicant_page, case_status
 
 
 @login_required
@@ -38,6 +38,7 @@ def case_detail(request, pk):
         "document_kinds": Document.Kind.choices,
         "max_upload_mb": settings.MAX_UPLOAD_MB,
         **holds_context(request.user, case),
+        "status": case_status(case),
     }
     if selectors.is_applicant(request.user, case):
         return render(request, "documents/applicant_case.html", {**context, "documents": applicant_page(case)})
@@ -63,5 +64,10 @@ def answer(request, pk, annotation_id):
 def viewer(request, pk):
     version = selectors.visible_version(request.user, pk, with_pages=True)
     case = version.document.case
-    context = {"version": version, "case": case, "people": selectors.case_reviewers(case)}
+    context = {
+        "version": version,
+        "case": case,
+        "people": selectors.case_reviewers(case),
+        "locked": locks.why_locked(version),
+    }
     return render(request, "documents/viewer.html", context)

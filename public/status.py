@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.shortcuts import get_object_or_404
 
 from documents.models import Case, DocumentVersion
+from workflows import selectors
 from workflows.models import StageRun, Workflow
 
 OPEN_DATA_FIELDS = ["number", "kind", "address", "parcel_id", "status", "opened_at", "updated_at", "decided_at"]
@@ -27,12 +28,13 @@ def case_status(number):
     """The public status of case `number` (404 when there is none), as the JSON answer carries it."""
     case = get_object_or_404(Case, number=number)
     events = timeline(case)
+    status = selectors.case_status(case)  # its words name document kinds and cycles, never titles
     return {
         "number": case.number,
         "kind": case.get_kind_display(),
         "address": case.address,
-        "status": case.status,
-        "status_text": case.get_status_display(),
+        "status": status.status,
+        "status_text": status.text,
         "opened_at": case.created_at,
         "updated_at": events[-1].at if events else case.created_at,
         "timeline": [{"at": event.at, "event": event.event} for event in events],

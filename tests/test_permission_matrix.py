@@ -35,7 +35,7 @@ from tests.factories import (
     sheet_pdf,
     upload,
 )
-from workflows.models import Task
+from workflows.models import Task, Workflow
 from workflows.services import engine
 from workflows.services.templates import seed_standard_template
 
@@ -91,6 +91,7 @@ def world(demo):
         lead_reviewer = demo.users[lead if lead != "planning" else "planner"]
         workflow = engine.submit(lead_reviewer, version.pk, template="standard", departments=[other])
         fresh = _ready(VersionFactory(document=document, number=2, page_count=2))  # a resubmittal, not yet submitted
+        Workflow.objects.filter(pk=workflow.pk).update(approved_set=version.file.name)  # as if stamped: downloadable
         task = Task.objects.filter(workflow=workflow).order_by("pk").first()
         annotation = Annotation.objects.create(
             version=version, page=1, kind="cloud", geometry={"points": [[1, 1], [20, 20]]},
@@ -232,6 +233,7 @@ RULES = {
     ("api/versions/<int:pk>/corrections-letter.pdf", "get"): Rule(
         "/api/versions/{version}/corrections-letter.pdf", 200, hidden_from_applicant=True
     ),
+    ("api/versions/<int:pk>/approved-set.pdf", "get"): Rule("/api/versions/{version}/approved-set.pdf", 200),
     ("api/annotations/<int:pk>/", "get"): Rule("/api/annotations/{annotation}/", 200, hidden_from_applicant=True),
     ("api/annotations/<int:pk>/", "patch"): Rule(
         "/api/annotations/{annotation}/",

@@ -124,6 +124,13 @@ class Workflow(models.Model):
         default=list, blank=True, help_text='[{"department", "text"}] from approvals with conditions.'
     )
     corrections_letter = models.FileField(upload_to="letters/", max_length=200, blank=True)
+    approval_letter = models.FileField(
+        upload_to="letters/", max_length=200, blank=True, help_text="Issued when the review ends approved."
+    )
+    approved_set = models.FileField(
+        upload_to="approved/", max_length=200, blank=True,
+        help_text="The version with every sheet stamped approved, written by a worker after an approval.",
+    )  # fmt: skip
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,11 +1,13 @@
 """Reading workflows and tasks. Every lookup starts from the cases the user may see
 (`Case.objects.visible_to`), so an outsider's answer is 404."""
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from documents.models import Case, Department
+from documents.models import Case, Department, Document
 from workflows.models import StageRun, Task, Workflow
 
 TASK_RELATED = ["stage", "department", "assignee", "decided_by"]
@@ -186,3 +188,105 @@ def applicant_page(case):
             "reviewed": reviewed, "review": workflows.get(reviewed.pk) if reviewed else None, "sheets": sheets,
         })  # fmt: skip
     return documents
+
+
+# --- what a case's status is -------------------------------------------------------
+
+STATUS_ORDER = ["rejected", "corrections_required", "in_review", "approved", "open"]  # the case takes the first found
+APPROVED_STATUSES = (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS)
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    document: Document
+    status: str  # a Case.Status value
+    cycle: int  # reviews of this document so far (0: never sent for review)
+    text: str  # "Corrections required — plan set, cycle 2": no title, no name (the public reads it)
+    next_step: str  # what happens next, for the case pages
+    waiting_on: str  # who: "the applicant", "Fire (review)", "the head of Planning", …
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    status: str
+    text: str
+    documents: list[DocumentStatus]
+
+    @property
+    def waiting(self):
+        """The documents someone still has to act on, each with who and what."""
+        return [d for d in self.documents if d.waiting_on]
+
+
+def case_status(case):
+    """The case's status from all its documents under review (those sent for review at least once):
+    "Approved" only when every one of them is; otherwise the first of rejected, corrections
+    required, in review, with the document's kind and cycle. The one rule for the case pages,
+    the stored `Case.status` and the public status."""
+    workflows = list(Workflow.objects.filter(case=case).select_related("version").order_by("version__number", "pk"))
+    pending = list(
+        Task.objects.filter(
+            workflow__case=case, workflow__status=Workflow.Status.IN_PROGRESS, status=Task.Status.PENDING
+        )
+        .select_related("department")
+        .order_by("kind", "department__name")
+    )
+    lead = case.lead_department.name
+    documents = []
+    for document in case.documents.order_by("created_at", "pk").prefetch_related("versions"):
+        reviewed = [w for w in workflows if w.version.document_id == document.pk]
+        versions = [v for v in document.versions.all() if v.status != "failed"]
+        documents.append(_document_status(lead, document, reviewed, versions, pending))
+    under_review = [d for d in documents if d.cycle]
+    if not under_review:
+        return CaseStatus(Case.Status.OPEN, "Open", documents)
+    first = min(under_review, key=lambda d: STATUS_ORDER.index(d.status))
+    if first.status == Case.Status.APPROVED:
+        return CaseStatus(Case.Status.APPROVED, "Approved", documents)
+    return CaseStatus(first.status, first.text, documents)
+
+
+def _document_status(lead, document, reviewed, versions, pending):
+    kind, cycle = document.get_kind_display().lower(), len(reviewed)
+    latest = versions[-1] if versions else None
+    if not reviewed:
+        step = (
+            "Being processed." if latest is None or latest.status == "processing"
+            else f"Version {latest.number} is waiting for {lead} to send it for review."
+        )  # fmt: skip
+        return DocumentStatus(document, Case.Status.OPEN, 0, f"Received — {kind}", step, lead if latest else "")
+    workflow = reviewed[-1]
+    newer = latest is not None and latest.number > workflow.version.number
+    where = f"{kind}, cycle {cycle}"
+    if workflow.status == Workflow.Status.IN_PROGRESS:
+        tasks = [t for t in pending if t.workflow_id == workflow.pk]
+        who = ", ".join(_task_owner(t) for t in tasks) or lead
+        step = f"Version {workflow.version.number} is in review; waiting on {who}."
+        return DocumentStatus(document, Case.Status.IN_REVIEW, cycle, f"In review — {where}", step, who)
+    if newer and workflow.status == Workflow.Status.CORRECTIONS_REQUIRED:
+        step = (
+            f"Version {latest.number} is being processed." if latest.status == "processing"  # type: ignore[union-attr]
+            else f"Version {latest.number} was resubmitted and is waiting for {lead} to send it for review "  # type: ignore[union-attr]
+            f"(cycle {cycle + 1})."
+        )  # fmt: skip
+        return DocumentStatus(document, Case.Status.IN_REVIEW, cycle, f"Resubmitted — {kind}, cycle {cycle + 1}",
+                              step, lead)  # fmt: skip
+    if workflow.status == Workflow.Status.CORRECTIONS_REQUIRED:
+        step = "The applicant answers each correction, revises the sheets and uploads a new version."
+        return DocumentStatus(document, Case.Status.CORRECTIONS_REQUIRED, cycle, f"Corrections required — {where}",
+                              step, "the applicant")  # fmt: skip
+    if workflow.status == Workflow.Status.REJECTED:
+        return DocumentStatus(document, Case.Status.REJECTED, cycle, f"Rejected — {where}",
+                              "The review ended: rejected. The letter gives the reasons.", "")  # fmt: skip
+    label = Workflow.Status(workflow.status).label
+    step = "Approved. " + (
+        "The stamped approved set is ready to download." if workflow.approved_set
+        else "The stamped approved set is being written."
+    )  # fmt: skip
+    return DocumentStatus(document, Case.Status.APPROVED, cycle, f"{label} — {where}", step, "")
+
+
+def _task_owner(task):
+    if task.kind == Task.Kind.APPROVAL:
+        return f"the head of {task.department.name}"
+    return f"{task.department.name} (review)"

@@ -154,6 +154,21 @@ class WebCopy:
         self.child.close()
 
 
+def stamp(path, stamp_pdf, dest):
+    """Write `path` to `dest` with the one-page PDF `stamp_pdf` overlaid on every page, in a
+    sandbox child; returns the page count (PdfError when the file cannot be read)."""
+    from django.conf import settings
+
+    child = _Sandbox(["stamp", path, stamp_pdf, dest])
+    try:
+        lines = list(child.lines(settings.PDF_INSPECT_TIMEOUT_S * 4, "stamping"))
+    finally:
+        child.close()
+    if not lines or "stamped" not in lines[-1]:
+        raise PdfError("The approved set could not be written: the PDF cannot be read.")
+    return lines[-1]["stamped"]
+
+
 def _limit_resources(memory_mb):
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))

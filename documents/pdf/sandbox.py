@@ -3,6 +3,7 @@
     python -m documents.pdf.sandbox inspect FILE
     python -m documents.pdf.sandbox render FILE OUTDIR THUMB_WIDTH [PART PARTS]
     python -m documents.pdf.sandbox web FILE DEST
+    python -m documents.pdf.sandbox stamp FILE STAMP DEST
 
 All print JSON lines on stdout. `render` with PART and PARTS renders only
 the PART-th (from 0) of PARTS contiguous ranges of pages, so that several
@@ -168,12 +169,26 @@ def web(path, dest):
         emit(web=dest, pages=pages)
 
 
+def stamp(path, stamp_pdf, dest):
+    """Write FILE to DEST with the first page of STAMP overlaid on every page (documents.pdf.stamping)."""
+    import pikepdf
+
+    from documents.pdf.stamping import stamp as overlay
+
+    try:
+        emit(stamped=overlay(path, stamp_pdf, dest))
+    except pikepdf.PdfError as error:
+        emit(error="format", detail=str(error))
+
+
 if __name__ == "__main__":
     command, path, *rest = sys.argv[1:]
     if command == "inspect":
         inspect(path)
     elif command == "web":
         web(path, rest[0])
+    elif command == "stamp":
+        stamp(path, *rest)
     else:
         outdir, thumb_width, *split = rest
         render(path, outdir, int(thumb_width), *map(int, split))

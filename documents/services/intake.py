@@ -174,6 +174,7 @@ def _create_version(user, document, checked, name):
         page_count=checked.page_count,
         uploaded_by=user,
     )
+    _store_case_status(document.case)  # a resubmittal changes what the case waits on
     _process_after_commit(version)
     webhooks.emit(
         "case.received",
@@ -181,6 +182,12 @@ def _create_version(user, document, checked, name):
         case=document.case_id,
     )
     return version
+
+
+def _store_case_status(case):
+    from workflows.services.engine import store_case_status  # workflows build on documents
+
+    store_case_status(case, timezone.now())
 
 
 def _process_after_commit(version):
@@ -370,6 +377,7 @@ def _fail(version, message):
         processed_at=timezone.now(),
         lease_expires_at=None,
     )
+    _store_case_status(version.document.case)  # the case waits on the version before it again
     return DocumentVersion.Status.FAILED
 
 

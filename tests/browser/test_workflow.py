@@ -64,7 +64,7 @@ def test_fire_and_building_approve_then_the_planning_head_approves_and_the_case_
 
     workflow = planner.get_by_test_id("workflow")
     expect(workflow.get_by_test_id("workflow-status")).to_have_text("In review")
-    expect(planner.get_by_test_id("case-status")).to_have_text("In review")
+    expect(planner.get_by_test_id("case-status")).to_have_text("In review — plan set, cycle 1")
     expect(workflow.get_by_test_id("task-fire-review")).to_contain_text(re.compile(r"Due "))
     expect(workflow.get_by_test_id("task-building-review")).to_be_visible()
     expect(workflow.get_by_test_id("stage-2")).to_contain_text("not started")

@@ -50,3 +50,23 @@ def test_the_worker_ending_the_review_releases_and_tells_the_applicant(worker, t
     client.force_login(demo.applicant)
     listed = client.get(f"/api/versions/{plans.version.pk}/annotations/").json()
     assert [a["id"] for a in listed] == [correction["id"]]
+
+
+def test_the_worker_approving_the_review_writes_the_stamped_set(worker, to_the_worker):
+    plans = Plans(Demo())
+    demo = plans.demo
+    plans.case.applicants.create(user=demo.applicant, added_by=demo.planner)
+    workflow = engine.submit(demo.planner, plans.version.pk, departments=["fire"])
+    engine.decide(demo.fire, plans.task("fire").pk, "approved")
+    wait_for(lambda: Workflow.objects.get(pk=workflow.pk).stage == 2, timeout=60, what="routing to the approval")
+    engine.decide(demo.planning_head, plans.task("planning", "approval").pk, "approved")
+
+    wait_for(lambda: bool(Workflow.objects.get(pk=workflow.pk).approved_set), timeout=60, what="the approved set")
+
+    client = Client()
+    client.force_login(demo.applicant)
+    response = client.get(f"/api/versions/{plans.version.pk}/approved-set.pdf")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="workflow.approved_set_written").count() == 1
+    assert Notification.objects.filter(recipient=demo.applicant, kind="approved_set.ready").count() == 1
+    assert verify().intact

@@ -191,8 +191,10 @@ def test_the_applicant_is_mailed_when_the_set_is_approved(cycle, decide, mailout
     decide("planning", "approval", "approved")
 
     mails = [m for m in mailoutbox if m.to == ["jordan@lee.example"]]
-    assert [m.subject for m in mails] == [f"{cycle.plans.case.number}: Approved"]
+    number = cycle.plans.case.number
+    assert [m.subject for m in mails] == [f"{number}: Approved", f"{number}: the approved set is ready"]
     assert "the review ended — approved" in mails[0].body
+    assert "stamped approved set is ready to download" in mails[1].body
 
 
 # --- what the applicant may and may not do -------------------------------------------

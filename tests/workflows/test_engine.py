@@ -270,6 +270,7 @@ def test_every_step_is_recorded_and_the_chain_holds(plans, submit, decide):
         ("task.decided", "planning_head"),
         ("annotations.released", "system"),  # the cycle's corrections and notes go out as it ends
         ("workflow.routed", "system"),
+        ("workflow.approved_set_written", "system"),  # by a worker, after the approval committed
     ]
     decided = AuditEntry.objects.filter(action="task.decided").first()
     assert decided.before_data["status"] == "pending" and decided.after_data["decision"] == "approved"

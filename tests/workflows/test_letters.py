@@ -118,6 +118,10 @@ def test_an_approved_outcome_gets_an_approval_letter_with_its_conditions(marked_
     assert "Approval letter" in text and "Corrections letter" not in text
     assert "Conditions of approval" in text and "1. Fire lane kept clear during construction. (Fire)" in text
     assert "Maria Alvarez" in text and "Planning Director" in text  # the head whose approval ended it
+    workflow = marked_up.workflow()
+    assert workflow.approval_letter.name.endswith(f"-approval-{workflow.pk}.pdf") and not workflow.corrections_letter
+    with workflow.approval_letter.open("rb") as stored:
+        assert stored.read() == response.content  # the letter as issued and stored, served as it is
 
 
 def test_a_letter_without_open_markups_says_so(plans):

@@ -65,3 +65,8 @@ def test_decisions_are_checked_and_conditions_and_rejections_need_a_comment():
         machine.check_decision("rejected", "")
     with pytest.raises(ValidationError, match="text"):
         machine.check_decision("approved", 5)
+
+
+def test_a_comment_with_a_nul_character_is_refused_before_it_reaches_the_database():
+    with pytest.raises(ValidationError, match="comment cannot contain NUL"):
+        machine.check_decision("approved_with_conditions", "a\x00b")

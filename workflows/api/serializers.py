@@ -77,7 +77,12 @@ class WorkflowSerializer(serializers.Serializer):
     submitted_by = serializers.CharField()
     submitted_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
-    corrections_letter_url = serializers.CharField()
+    corrections_letter_url = serializers.CharField(
+        help_text="The letter: corrections (a draft while in review), or approval once approved."
+    )
+    approved_set_url = serializers.CharField(
+        allow_null=True, help_text="The version with every sheet stamped approved; null until it is written."
+    )
     tasks = TaskSerializer(many=True)
 
 

@@ -1,6 +1,6 @@
 """Thin API views over workflows.services: parse, call, render."""
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +20,7 @@ from workflows.api.serializers import (
     TaskSerializer,
     WorkflowSerializer,
 )
-from workflows.services import engine, letters
+from workflows.services import approved_set, engine, letters
 from workflows.services.presenters import task_json, task_listing_json, workflow_json
 
 
@@ -82,6 +82,18 @@ class CorrectionsLetter(APIView):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{name}"'
         response["X-Letter-Status"] = "issued" if issued else "draft"
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class ApprovedSet(APIView):
+    """The approved set: the version with every sheet stamped, for the case's staff and
+    applicants (404 until it is written)."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        stored, name = approved_set.approved_set_for(request.user, pk)
+        response = FileResponse(stored.open("rb"), content_type="application/pdf", as_attachment=True, filename=name)
         response["Cache-Control"] = "private, no-cache"
         return response
 

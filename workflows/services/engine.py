@@ -83,7 +83,7 @@ def submit(user, version_id, *, template="standard", departments=()):
             raise Conflict(
                 f"{case.number} already has a submission in review; it must finish before the next."
             ) from None
-        Case.objects.filter(pk=case.pk).update(status=machine.CASE_STATUS[workflow.status], updated_at=now)
+        store_case_status(case, now)
         tasks = _open_stage(workflow, 1, now)
         workflow.save(update_fields=["stage", "changed_at"])
         audit.record(
@@ -320,7 +320,9 @@ def route(workflow_id, *, now=None):
             _close_stage(stage, step.status, now)
             extra = _finish(workflow, step.status, now)
             summary, outcome = f"{closed}; the review ended: {workflow.get_status_display().lower()}", step.status
-        workflow.save(update_fields=["status", "stage", "finished_at", "corrections_letter", "changed_at"])
+        workflow.save(
+            update_fields=["status", "stage", "finished_at", "corrections_letter", "approval_letter", "changed_at"]
+        )
         audit.record(
             "workflow.routed", actor=None, case=workflow.case, obj=("workflow", workflow.pk), summary=summary,
             before=before, after={**_state(workflow), **extra},
@@ -359,24 +361,48 @@ def _open_stage(workflow, number, now):
 
 def _finish(workflow, status, now):
     """End the workflow with `status`: close what is still open, set the case's status, issue
-    the corrections letter when corrections are required, and tell the submitter and the lead."""
+    the letter (corrections, or approval) and, once approved, have a worker write the stamped
+    approved set; tell the submitter and the lead."""
+    from workflows.services import letters
+
     machine.check_workflow_move(workflow.status, status)
     workflow.status, workflow.finished_at = status, now
+    workflow.save(update_fields=["status", "finished_at", "changed_at"])
     Task.objects.filter(workflow=workflow, status=Task.Status.PENDING).update(
         status=Task.Status.SKIPPED, changed_at=now
     )
-    Case.objects.filter(pk=workflow.case_id).update(status=machine.CASE_STATUS[status], updated_at=now)
+    store_case_status(workflow.case, now)
     extra = {"released": release.release_cycle(workflow, now)}  # before the letter: it prints what was released
     if status == Workflow.Status.CORRECTIONS_REQUIRED:
-        from workflows.services import letters
-
         extra["corrections_letter"] = letters.issue(workflow, now)
+    elif status in letters.APPROVED:
+        extra["approval_letter"] = letters.issue(workflow, now)
+        _write_approved_set_after_commit(workflow.pk)
     _notify_finished(workflow)
     outcome = {"workflow": workflow.pk, "version": workflow.version_id, "outcome": status}
     webhooks.emit("case.decided", outcome, case=workflow.case_id)
     if status in (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS):
         webhooks.emit("case.approved", outcome, case=workflow.case_id)
     return extra
+
+
+def store_case_status(case, now):
+    """The case's stored status (lists, open data), from all its documents under review."""
+    Case.objects.filter(pk=case.pk).update(status=selectors.case_status(case).status, updated_at=now)
+
+
+def _write_approved_set_after_commit(workflow_id):
+    """Once this commits, a worker stamps the approved set; with the broker unreachable the
+    reconciler's sweep asks again (approved_set.missing)."""
+    from workflows.tasks import write_approved_set
+
+    def send():
+        try:
+            enqueue_on_commit(write_approved_set, workflow_id)
+        except BrokerUnavailable:
+            log.warning("the broker is unreachable; workflow %s's approved set waits for the sweep", workflow_id)
+
+    transaction.on_commit(send)
 
 
 # --- the reconciler ---------------------------------------------------------------

@@ -63,23 +63,27 @@ def letter_for(user, version_id):
         raise Http404
     kind = "approval" if finished and str(workflow.status) in APPROVED else "corrections"  # type: ignore[union-attr]
     name = f"{version.document.case.number}-v{version.number}-{kind}-letter.pdf"
-    if workflow is not None and workflow.corrections_letter:
-        with workflow.corrections_letter.open("rb") as stored:
-            return stored.read(), name, True
+    stored = workflow and (workflow.approval_letter if kind == "approval" else workflow.corrections_letter)
+    if stored:
+        with stored.open("rb") as issued:
+            return issued.read(), name, True
     if finished is not None:
         return render(version, workflow, issued_at=finished), name, True
     return render(version, workflow), name, False
 
 
 def issue(workflow, now):
-    """Render and store the letter for a workflow that ended with corrections required."""
+    """Render and store the letter for a workflow that ended: the approval letter when it was
+    approved (`approval_letter`), the corrections letter otherwise (`corrections_letter`)."""
     pdf = render(workflow.version, workflow, issued_at=now)
     case = workflow.case
-    name = f"letters/{case.number}/{case.number}-v{workflow.version.number}-corrections-{workflow.pk}.pdf"
+    field = "approval_letter" if workflow.status in APPROVED else "corrections_letter"
+    kind = field.removesuffix("_letter")
+    name = f"letters/{case.number}/{case.number}-v{workflow.version.number}-{kind}-{workflow.pk}.pdf"
     if default_storage.exists(name):  # left by an earlier attempt whose transaction rolled back
         default_storage.delete(name)
-    workflow.corrections_letter = default_storage.save(name, ContentFile(pdf))
-    return {"file": workflow.corrections_letter.name, "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf)}
+    setattr(workflow, field, default_storage.save(name, ContentFile(pdf)))
+    return {"file": getattr(workflow, field).name, "sha256": hashlib.sha256(pdf).hexdigest(), "bytes": len(pdf)}
 
 
 # --- drawing ----------------------------------------------------------------------
@@ -169,7 +173,7 @@ def render(version, workflow=None, *, issued_at=None):
         ("File SHA-256", version.sha256),
     ]
     if workflow is not None:
-        facts.append(("Submitted", f"{_when(workflow.submitted_at)} by {_full_name(workflow.submitted_by)}"))
+        facts.append(("Submitted", f"{_when(workflow.submitted_at)} by {full_name(workflow.submitted_by)}"))
     story += [
         Spacer(0, 6),
         Table(
@@ -234,26 +238,32 @@ def _approval(workflow, st):
     return story
 
 
-def _full_name(user):
+def full_name(user):
     return user.get_full_name() or user.get_username()
+
+
+def approving_head(workflow):
+    """The head whose approval ended the review, else the case's lead department's first head (or None)."""
+    last = (
+        workflow.tasks.filter(kind=Task.Kind.APPROVAL, decided_by__isnull=False)
+        .select_related("decided_by__signatory")
+        .order_by("-decided_at")
+        .first()
+    )
+    if last is not None:
+        return last.decided_by
+    return workflow.case.lead_department.heads.select_related("signatory").order_by("pk").first()
 
 
 def _signature(workflow, case, st):
     """Signed by the head whose approval ended the review, else the lead department's head."""
-    head = None
     if workflow is not None:
-        last = (
-            workflow.tasks.filter(kind=Task.Kind.APPROVAL, decided_by__isnull=False)
-            .select_related("decided_by__signatory")
-            .order_by("-decided_at")
-            .first()
-        )
-        head = last and last.decided_by
-    if head is None:
+        head = approving_head(workflow)
+    else:
         head = case.lead_department.heads.select_related("signatory").order_by("pk").first()
     story = [Spacer(0, 16), Paragraph("Sincerely,", st["body"]), Spacer(0, 14)]
     if head is not None:
-        story.append(Paragraph(_text(_full_name(head)), st["body"]))
+        story.append(Paragraph(_text(full_name(head)), st["body"]))
         signatory = getattr(head, "signatory", None)
         if signatory is not None:
             story.append(Paragraph(_text(signatory.title), st["body"]))
@@ -311,7 +321,7 @@ def _comments(items, pages, st, *, heading="Comments", empty="There are no open 
                 for reply in markup.comments.all():
                     block.append(
                         Paragraph(
-                            f"{_text(_full_name(reply.author))} ({_when(reply.created_at)}): {_text(reply.body)}",
+                            f"{_text(full_name(reply.author))} ({_when(reply.created_at)}): {_text(reply.body)}",
                             st["reply"],
                         )
                     )

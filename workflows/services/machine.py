@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from civicreview.errors import Conflict
+from civicreview.text import storable
 from workflows.models import Decision, StageRun, Task, Workflow
 
 W, T, S = Workflow.Status, Task.Status, StageRun.Status
@@ -15,14 +16,6 @@ Moves = Mapping[str, set[str]]
 WORKFLOW_MOVES: Moves = {W.IN_PROGRESS: {W.APPROVED, W.APPROVED_WITH_CONDITIONS, W.CORRECTIONS_REQUIRED, W.REJECTED}}
 TASK_MOVES: Moves = {T.PENDING: {T.DONE, T.SKIPPED}}
 STAGE_MOVES: Moves = {S.OPEN: {S.CLOSED}}
-
-CASE_STATUS: dict[str, str] = {
-    W.IN_PROGRESS: "in_review",
-    W.APPROVED: "approved",
-    W.APPROVED_WITH_CONDITIONS: "approved",
-    W.CORRECTIONS_REQUIRED: "corrections_required",
-    W.REJECTED: "rejected",
-}
 
 
 class IllegalMove(Conflict):
@@ -97,7 +90,7 @@ def check_decision(decision: object, comment: object) -> tuple[str, str]:
         comment = ""
     if not isinstance(comment, str):
         raise ValidationError({"comment": ["The comment must be text."]})
-    comment = comment.strip()
+    comment = storable(comment.strip(), "comment")
     if len(comment) > MAX_COMMENT:
         raise ValidationError({"comment": [f"Keep the comment under {MAX_COMMENT} characters."]})
     if not comment and decision in COMMENT_NEEDED:
