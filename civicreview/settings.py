@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "workflows",
     "audit",
     "public",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from civicreview.health import healthz
 from documents.api import urls as documents_api
 from public import urls as public_urls
 from reviews.api import urls as reviews_api
+from search import urls as search_urls
 from workflows.api import urls as workflows_api
 
 urlpatterns = [
@@ -30,12 +31,14 @@ urlpatterns = [
                     *reviews_api.urlpatterns,
                     *workflows_api.urlpatterns,
                     *public_urls.api_urlpatterns,
+                    *search_urls.api_urlpatterns,
                 ],
                 "api",
             )
         ),
     ),
     path("", include("public.urls")),
+    path("", include("search.urls")),
     path("", include("workflows.urls")),
     path("", include("documents.urls")),
 ]

@@ -11,12 +11,13 @@ ask here; an applicant asking for anything else gets 404, as an outsider would.
 
 from typing import NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
+from documents.models import Case
 from documents.selectors import reviews_version
 from reviews.measurements import measurement_text
-from reviews.models import RELEASED_CATEGORIES, Annotation, Comment, is_released
+from reviews.models import RELEASED, RELEASED_CATEGORIES, Annotation, Comment, is_released
 
 HIDDEN = "hidden"  # an event the socket's user may not read: only its seq goes out, so no gap opens
 
@@ -29,6 +30,21 @@ def annotations_for(user, version):
 def replies_for(user, annotation):
     found = annotation.comments.all()
     return found if reviews_version(user, annotation.version_id) else found.filter(visibility=_SHARED)
+
+
+def readable_annotations(user):
+    """Every markup the user may read, across all their cases (search): the rule of
+    `annotations_for` as one queryset."""
+    reviewed = Q(version__document__case__in=Case.objects.reviewed_by(user))
+    released = Q(version__document__case__in=Case.objects.visible_to(user)) & RELEASED
+    return Annotation.objects.filter(reviewed | released)
+
+
+def readable_replies(user):
+    """Every reply the user may read, across all their cases: the rule of `replies_for`."""
+    reviewed = Q(annotation__version__document__case__in=Case.objects.reviewed_by(user))
+    shared = Q(annotation__in=readable_annotations(user), visibility=_SHARED)
+    return Comment.objects.filter(reviewed | shared)
 
 
 def readable(user, annotation):
