@@ -229,8 +229,12 @@ def _located(kind, version, page, snippet):
     url = reverse("documents:viewer", args=[version.pk]) + f"#page={page}"
     words = marked_words(snippet)
     if kind == "sheet" and words:
-        url += "&find=" + quote(" ".join(html.unescape(word) for word in words))
+        url += "&find=" + quote(" ".join(_as_term(html.unescape(word)) for word in words))
     return Hit(kind, case.pk, case.number, version.pk, page, snippet, url)
+
+
+def _as_term(words):
+    return f'"{words}"' if " " in words else words
 
 
 _DESCRIBE = {

@@ -4,6 +4,7 @@ import { apiFetch } from "../api.js";
 import { startMarkup } from "../markup/main.js";
 import { processingText, watchVersion } from "../progress.js";
 import { stepZoom } from "./geometry.js";
+import { FindInSet, wordsToFind } from "./find.js";
 import { bindKeys } from "./keyboard.js";
 import { SheetView } from "./sheet_view.js";
 import { ThumbnailStrip } from "./thumbnails.js";
@@ -62,6 +63,7 @@ class Viewer {
     this.view.addEventListener("zoomchange", () => this.#showZoom());
     this.view.addEventListener("error", (event) => showMessage(event.detail.message, "error"));
     this.view.addEventListener("rendered", () => showMessage(""));
+    this.finder = new FindInSet(this, $("#find-panel"));
     this.#bindControls();
     controls.pageCount.textContent = String(this.count);
   }
@@ -124,6 +126,8 @@ class Viewer {
       fitPage: () => this.view.fit("page"),
       scroll: (direction) => this.#scrollBy(direction),
       "toggle-thumbs": () => root.classList.toggle("thumbs-hidden"),
+      find: () => this.finder.open(),
+      findNext: (step) => this.finder.step(step),
     };
     const names = { "zoom-in": "zoomIn", "zoom-out": "zoomOut", "fit-width": "fitWidth", "fit-page": "fitPage" };
     root.addEventListener("click", (event) => {
@@ -199,7 +203,9 @@ async function main() {
     showMessage("Markups are unavailable: reload the page to try again.", "error");
   }
   root.dataset.state = "ready";
+  const words = wordsToFind(window.location.hash); // from a search hit: the sheet opens with the words found
   await viewer.go(initialPage());
+  if (words) viewer.finder.open(words);
   window.addEventListener("hashchange", () => viewer.go(initialPage()));
 }
 
