@@ -23,6 +23,7 @@ def search_page(request):
         else:
             context.update(
                 hits=[(LABELS[hit.type], hit) for hit in hits],
+                last=offset + len(hits),
                 next_offset=offset + PAGE_SIZE if more else None,
                 previous_offset=max(0, offset - PAGE_SIZE) if offset else None,
             )

@@ -6,6 +6,8 @@ import { apiFetch } from "../api.js";
 import { bounds, matchQuads, stepHit } from "./find_boxes.js";
 
 const SVG = "http://www.w3.org/2000/svg";
+const READABLE_PX = 16; // a hit's text smaller than this on screen is zoomed to this height
+const MAX_FIND_ZOOM = 400;
 
 export class FindInSet {
   constructor(viewer, panel) {
@@ -91,15 +93,23 @@ export class FindInSet {
     this.at.count = this.boxes.length;
     this.#draw(this.boxes, this.at.index);
     const box = this.boxes[this.at.index];
-    if (box) this.viewer.view.centerOn({ x: box.x + box.width / 2, y: box.y + box.height / 2 });
+    if (box) this.#reveal(box);
     this.#say();
+  }
+
+  /** Centre the hit, zoomed in far enough to read it when its text is tiny at this zoom. */
+  #reveal(box) {
+    const view = this.viewer.view;
+    const onScreen = box.height * view.layout.scale;
+    if (onScreen < READABLE_PX) view.setZoom(Math.min(MAX_FIND_ZOOM, (view.zoom * READABLE_PX) / Math.max(onScreen, 0.1)));
+    view.centerOn({ x: box.x + box.width / 2, y: box.y + box.height / 2 });
   }
 
   #say() {
     const { pages, total } = this.result;
     const sheet = pages.findIndex((s) => s.page === this.at?.page);
     const where = sheet < 0 ? "" : ` · sheet ${sheet + 1} of ${pages.length}, hit ${Math.min(this.at.index + 1, this.at.count)} of ${this.at.count}`;
-    this.status.textContent = pages.length ? `${total} on ${pages.length} ${pages.length === 1 ? "sheet" : "sheets"}${where}` : "Not found";
+    this.status.textContent = pages.length ? `${total} ${total === 1 ? "hit" : "hits"} on ${pages.length} ${pages.length === 1 ? "sheet" : "sheets"}${where}` : "Not found";
     for (const item of this.list.children) item.toggleAttribute("aria-current", Number(item.dataset.page) === this.at?.page);
   }
 
