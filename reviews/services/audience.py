@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from documents.models import Case
+from documents.models import Case, DocumentVersion
 from documents.selectors import reviews_version
 from reviews.measurements import measurement_text
 from reviews.models import RELEASED, RELEASED_CATEGORIES, Annotation, Comment, is_released
@@ -34,17 +34,27 @@ def replies_for(user, annotation):
 
 def readable_annotations(user):
     """Every markup the user may read, across all their cases (search): the rule of
-    `annotations_for` as one queryset."""
-    reviewed = Q(version__document__case__in=Case.objects.reviewed_by(user))
-    released = Q(version__document__case__in=Case.objects.visible_to(user)) & RELEASED
+    `annotations_for` as one queryset. Written over versions, so that a markup is checked by its
+    `version_id` alone (a semi-join on a user's versions, not a join to its case)."""
+    reviewed = Q(version__in=_versions(Case.objects.reviewed_by(user)))
+    released = Q(version__in=_versions(Case.objects.visible_to(user))) & RELEASED
     return Annotation.objects.filter(reviewed | released)
 
 
 def readable_replies(user):
     """Every reply the user may read, across all their cases: the rule of `replies_for`."""
-    reviewed = Q(annotation__version__document__case__in=Case.objects.reviewed_by(user))
-    shared = Q(annotation__in=readable_annotations(user), visibility=_SHARED)
-    return Comment.objects.filter(reviewed | shared)
+    reviewed = Q(annotation__version__in=_versions(Case.objects.reviewed_by(user)))
+    released = Q(annotation__version__in=_versions(Case.objects.visible_to(user))) & _of_annotation(RELEASED)
+    return Comment.objects.filter(reviewed | (released & Q(visibility=_SHARED)))
+
+
+def _of_annotation(condition):
+    """A condition on a markup, said of a reply's markup."""
+    return Q(*((f"annotation__{lookup}", value) for lookup, value in condition.children))
+
+
+def _versions(cases):
+    return DocumentVersion.objects.filter(document__case__in=cases).values("pk")
 
 
 def readable(user, annotation):

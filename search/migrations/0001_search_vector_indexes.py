@@ -1,6 +1,6 @@
-"""Full-text search on PostgreSQL (SQLite searches without these): GIN expression indexes on
-cases, markups and replies; on sheets a generated, stored tsvector column under a GIN index
-(search/vectors.py says why). Adding the column rewrites documents_page once."""
+"""Full-text search on PostgreSQL (SQLite searches without these): a generated, stored tsvector
+column under a GIN index on cases, sheets, markups and replies (search/vectors.py says why).
+Adding the columns rewrites those tables once."""
 
 from django.db import migrations
 
@@ -11,13 +11,12 @@ def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for indexed in vectors.ALL:
-        if indexed.stored:
-            schema_editor.execute(
-                f'ALTER TABLE "{indexed.table}" ADD COLUMN IF NOT EXISTS {vectors.STORED_COLUMN} tsvector '
-                f"GENERATED ALWAYS AS ({indexed.sql}) STORED"
-            )
         schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{indexed.name}" ON "{indexed.table}" USING gin ({indexed.indexed_sql})'
+            f'ALTER TABLE "{indexed.table}" ADD COLUMN IF NOT EXISTS {vectors.STORED_COLUMN} tsvector '
+            f"GENERATED ALWAYS AS ({indexed.sql}) STORED"
+        )
+        schema_editor.execute(
+            f'CREATE INDEX IF NOT EXISTS "{indexed.name}" ON "{indexed.table}" USING gin ({vectors.STORED_COLUMN})'
         )
 
 
@@ -26,8 +25,7 @@ def drop_indexes(apps, schema_editor):
         return
     for indexed in vectors.ALL:
         schema_editor.execute(f'DROP INDEX IF EXISTS "{indexed.name}"')
-        if indexed.stored:
-            schema_editor.execute(f'ALTER TABLE "{indexed.table}" DROP COLUMN IF EXISTS {vectors.STORED_COLUMN}')
+        schema_editor.execute(f'ALTER TABLE "{indexed.table}" DROP COLUMN IF EXISTS {vectors.STORED_COLUMN}')
 
 
 class Migration(migrations.Migration):

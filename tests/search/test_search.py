@@ -93,7 +93,7 @@ def test_each_kind_is_found_through_its_gin_index(demo, world):
         cursor.execute("SET enable_seqscan = off")  # a tiny table: make the planner show what it could use
         for indexed in vectors.ALL:
             cursor.execute(
-                f'EXPLAIN SELECT 1 FROM "{indexed.table}" WHERE {indexed.indexed_sql} @@ websearch_to_tsquery(%s, %s)',
+                f'EXPLAIN SELECT 1 FROM "{indexed.table}" WHERE search_vector @@ websearch_to_tsquery(%s, %s)',
                 [indexed.config, "fire"],
             )
             plan = "\n".join(row[0] for row in cursor.fetchall())
