@@ -49,16 +49,20 @@ class SearchView(APIView):
         ],
         responses=inline_serializer(
             "SearchResults",
-            {"results": inline_serializer("SearchHit", _HIT_FIELDS, many=True), "more": serializers.BooleanField()},
+            {
+                "results": inline_serializer("SearchHit", _HIT_FIELDS, many=True),
+                "more": serializers.BooleanField(),
+                "complete": serializers.BooleanField(),
+            },
         ),
     )
     def get(self, request):
         offset, limit = _number(request, "offset", 0), _number(request, "limit", 20)
         try:
-            hits, more = services.search(request.user, _query(request), offset=offset, limit=limit)
+            hits, more, complete = services.search_bounded(request.user, _query(request), offset=offset, limit=limit)
         except BadQuery as error:
             raise ValidationError({"q": [str(error)]}) from None
-        return Response({"results": [asdict(hit) for hit in hits], "more": more})
+        return Response({"results": [asdict(hit) for hit in hits], "more": more, "complete": complete})
 
 
 class FindInVersion(APIView):

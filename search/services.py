@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
@@ -65,6 +66,13 @@ PRIORITY = {"case": 0, "sheet": 1, "annotation": 1, "comment": 1}  # a case name
 
 def search(user, text, *, offset=0, limit=20):
     """(hits, more): the page of hits from `offset`, best first, and whether more follow."""
+    hits, more, _complete = search_bounded(user, text, offset=offset, limit=limit)
+    return hits, more
+
+
+def search_bounded(user, text, *, offset=0, limit=20):
+    """`search`, and whether every kind was searched in full: on PostgreSQL a kind whose query
+    runs past SEARCH_TIMEOUT_MS (a phrase rechecked on thousands of rows) is left out."""
     query = parse(text)
     if not 0 <= offset <= MAX_OFFSET or not 1 <= limit <= MAX_LIMIT:
         raise BadQuery(f"offset must be 0 to {MAX_OFFSET} and limit 1 to {MAX_LIMIT}.")
@@ -77,12 +85,20 @@ def search(user, text, *, offset=0, limit=20):
                 # to_tsvector's high cost estimate makes PostgreSQL JIT-compile these plans: ~0.9 s
                 # of compiling for a query that runs in milliseconds.
                 cursor.execute("SET LOCAL jit = off")
-        ranked = []
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(settings.SEARCH_TIMEOUT_MS)])
+        ranked, complete = [], True
         for kind, rows in _visible(user).items():
-            ranked += [(kind, pk, rank) for pk, rank in found(KINDS[kind], rows, query, wanted)]
+            try:
+                with transaction.atomic():
+                    ranked += [(kind, pk, rank) for pk, rank in found(KINDS[kind], rows, query, wanted)]
+            except OperationalError:  # the statement timeout
+                complete = False
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = 0")
         ranked.sort(key=lambda row: (PRIORITY[row[0]], -row[2]))
         page = ranked[offset : offset + limit]
-        return _hits(page, query), len(ranked) > offset + limit
+        return _hits(page, query), len(ranked) > offset + limit, complete
 
 
 def _visible(user):

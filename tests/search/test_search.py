@@ -154,3 +154,24 @@ def test_parse():
     assert query.groups == [["Fire rated"], ["door", "gate"]]
     assert query.excluded == ["stair"]
     assert query.terms == ["fire rated", "door", "gate"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement timeout is PostgreSQL's")
+def test_a_kind_past_its_time_is_left_out_and_the_answer_says_so(demo, world, api_as, settings, monkeypatch):
+    find = services._postgres
+
+    def slow_sheets(kind, rows, query, wanted):
+        if kind.name == "sheet":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_sleep(0.5)")
+        return find(kind, rows, query, wanted)
+
+    monkeypatch.setattr(services, "_postgres", slow_sheets)
+    settings.SEARCH_TIMEOUT_MS = 100
+    answer = api_as(demo.planner).get("/api/search/", {"q": "guardrail OR stair OR Riverside"}).json()
+    assert answer["complete"] is False
+    assert sorted(r["type"] for r in answer["results"]) == ["annotation", "case"]  # the sheet left out
+    settings.SEARCH_TIMEOUT_MS = 5000
+    answer = api_as(demo.planner).get("/api/search/", {"q": "guardrail OR stair OR Riverside"}).json()
+    assert answer["complete"] is True
+    assert sorted(r["type"] for r in answer["results"]) == ["annotation", "case", "sheet"]
