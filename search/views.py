@@ -17,13 +17,14 @@ def search_page(request):
     context = {"q": text, "hits": [], "error": "", "offset": offset}
     if text.strip():
         try:
-            hits, more = services.search(request.user, text, offset=offset, limit=PAGE_SIZE)
+            hits, more, complete = services.search_bounded(request.user, text, offset=offset, limit=PAGE_SIZE)
         except BadQuery as error:
             context["error"] = str(error)
         else:
             context.update(
                 hits=[(LABELS[hit.type], hit) for hit in hits],
                 last=offset + len(hits),
+                complete=complete,
                 next_offset=offset + PAGE_SIZE if more else None,
                 previous_offset=max(0, offset - PAGE_SIZE) if offset else None,
             )
