@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "insight",
     "holds",
     "webhooks",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -366,6 +367,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "civicreview")
 ORGANIZATION_NAME = env("ORGANIZATION_NAME", "City Plan Review")  # the body named on letters
+SEARCH_TIMEOUT_MS = env_int("SEARCH_TIMEOUT_MS", 2000)  # PostgreSQL: each kind of hit a search looks for
+
 
 LOGGING = {
     "version": 1,

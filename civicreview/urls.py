@@ -9,6 +9,7 @@ from holds.api import urls as holds_api
 from insight import urls as insight_urls
 from public import urls as public_urls
 from reviews.api import urls as reviews_api
+from search import urls as search_urls
 from workflows.api import urls as workflows_api
 
 urlpatterns = [
@@ -34,12 +35,14 @@ urlpatterns = [
                     *holds_api.urlpatterns,
                     *public_urls.api_urlpatterns,
                     *insight_urls.urlpatterns,
+                    *search_urls.api_urlpatterns,
                 ],
                 "api",
             )
         ),
     ),
     path("", include("public.urls")),
+    path("", include("search.urls")),
     path("", include("workflows.urls")),
     path("", include("holds.urls")),
     path("", include("documents.urls")),

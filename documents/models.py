@@ -39,7 +39,9 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(_reviewer_q(user) | models.Q(applicants__user=user)).distinct()
+        return self.filter(
+            _reviewer_q(user) | models.Q(pk__in=CaseApplicant.objects.filter(user=user).values("case_id"))
+        )
 
     def reviewed_by(self, user):
         """The cases `user` reviews: sees everything of, internal markups included."""
@@ -47,19 +49,19 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(_reviewer_q(user)).distinct()
+        return self.filter(_reviewer_q(user))
 
 
 def _reviewer_q(user):
-    through_department = models.Q(
-        casegroupobjectpermission__permission__codename="view_case",
-        casegroupobjectpermission__group__user=user,
+    # Semi-joins on the permission rows' indexes, not joins made DISTINCT: a user's cases among
+    # 100,000 are found without reading every case's permissions (search, bench/insight.py).
+    through_department = CaseGroupObjectPermission.objects.filter(
+        permission__codename="view_case", group__user=user
+    ).values("content_object_id")
+    given_in_admin = CaseUserObjectPermission.objects.filter(permission__codename="view_case", user=user).values(
+        "content_object_id"
     )
-    given_in_admin = models.Q(
-        caseuserobjectpermission__permission__codename="view_case",
-        caseuserobjectpermission__user=user,
-    )
-    return through_department | given_in_admin
+    return models.Q(pk__in=through_department) | models.Q(pk__in=given_in_admin)
 
 
 class Case(models.Model):

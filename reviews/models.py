@@ -4,13 +4,14 @@ from django.conf import settings
 from django.db import models
 
 RELEASED_CATEGORIES = ("correction", "note")  # what a review cycle sends out; never "internal"
+RELEASED = models.Q(category__in=RELEASED_CATEGORIES, released_at__isnull=False)
 
 
 class AnnotationQuerySet(models.QuerySet):
     def released(self):
         """What an applicant may read: corrections and notes whose review cycle has ended.
         The same rule for one event's data: `is_released` below."""
-        return self.filter(category__in=RELEASED_CATEGORIES, released_at__isnull=False)
+        return self.filter(RELEASED)
 
 
 def is_released(data):

@@ -218,6 +218,9 @@ RULES = {
     ("api/versions/<int:pk>/pages/<int:number>/", "patch"): Rule(
         "/api/versions/{version}/pages/1/", 200, lambda u, c, i: member(u, c), body={"scale": None}
     ),
+    ("api/versions/<int:pk>/find/", "get"): Rule("/api/versions/{version}/find/?q=sheet", 200),
+    # what each finds: tests/search/test_search.py
+    ("api/search/", "get"): Rule("/api/search/?q=sheet", 200, scoped=False),
     ("api/versions/<int:pk>/annotations/", "get"): Rule("/api/versions/{version}/annotations/", 200),
     ("api/versions/<int:pk>/annotations/", "post"): Rule(
         "/api/versions/{version}/annotations/",

@@ -11,12 +11,13 @@ ask here; an applicant asking for anything else gets 404, as an outsider would.
 
 from typing import NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
+from documents.models import Case, DocumentVersion
 from documents.selectors import reviews_version
 from reviews.measurements import measurement_text
-from reviews.models import RELEASED_CATEGORIES, Annotation, Comment, is_released
+from reviews.models import RELEASED, RELEASED_CATEGORIES, Annotation, Comment, is_released
 
 HIDDEN = "hidden"  # an event the socket's user may not read: only its seq goes out, so no gap opens
 
@@ -29,6 +30,31 @@ def annotations_for(user, version):
 def replies_for(user, annotation):
     found = annotation.comments.all()
     return found if reviews_version(user, annotation.version_id) else found.filter(visibility=_SHARED)
+
+
+def readable_annotations(user):
+    """Every markup the user may read, across all their cases (search): the rule of
+    `annotations_for` as one queryset. Written over versions, so that a markup is checked by its
+    `version_id` alone (a semi-join on a user's versions, not a join to its case)."""
+    reviewed = Q(version__in=_versions(Case.objects.reviewed_by(user)))
+    released = Q(version__in=_versions(Case.objects.visible_to(user))) & RELEASED
+    return Annotation.objects.filter(reviewed | released)
+
+
+def readable_replies(user):
+    """Every reply the user may read, across all their cases: the rule of `replies_for`."""
+    reviewed = Q(annotation__version__in=_versions(Case.objects.reviewed_by(user)))
+    released = Q(annotation__version__in=_versions(Case.objects.visible_to(user))) & _of_annotation(RELEASED)
+    return Comment.objects.filter(reviewed | (released & Q(visibility=_SHARED)))
+
+
+def _of_annotation(condition):
+    """A condition on a markup, said of a reply's markup."""
+    return Q(*((f"annotation__{lookup}", value) for lookup, value in condition.children))
+
+
+def _versions(cases):
+    return DocumentVersion.objects.filter(document__case__in=cases).values("pk")
 
 
 def readable(user, annotation):

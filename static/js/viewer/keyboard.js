@@ -3,20 +3,27 @@
 /**
  * actions: {prev, next, first, last, zoomIn, zoomOut, fitPage, fitWidth, scroll(dy) → bool, previousView}
  * scroll returns false when the sheet cannot scroll that way, so the arrows then change sheet.
+ * find() opens the find in set (Ctrl+F), findNext(step) steps through its hits (F3, Shift+F3).
  */
 export function bindKeys(target, actions) {
   target.addEventListener("keydown", (event) => {
     if (event.defaultPrevented) return;
     if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
-    const command = event.altKey ? withAlt(event.key) : event.ctrlKey || event.metaKey ? withModifier(event.key) : plain(event.key, actions);
+    const command = event.altKey
+      ? withAlt(event.key)
+      : event.ctrlKey || event.metaKey
+        ? withModifier(event.key)
+        : plain(event.key, actions, event.shiftKey);
     if (!command) return;
     event.preventDefault();
     command(actions);
   });
 }
 
-function plain(key, actions) {
+function plain(key, actions, shift) {
   switch (key) {
+    case "F3":
+      return actions.findNext ? (a) => a.findNext(shift ? -1 : 1) : null;
     case "PageDown":
     case "ArrowRight":
       return (a) => a.next();
@@ -52,8 +59,9 @@ function withAlt(key) {
   return key === "ArrowLeft" ? (a) => a.previousView() : null;
 }
 
-/** Ctrl/⌘ with +, - and 0 zoom the sheet rather than the whole browser page. */
+/** Ctrl/⌘ with +, - and 0 zoom the sheet rather than the whole browser page; with F, find in the set. */
 function withModifier(key) {
+  if (key === "f" || key === "F") return (a) => a.find?.();
   if (key === "+" || key === "=") return (a) => a.zoomIn();
   if (key === "-") return (a) => a.zoomOut();
   if (key === "0") return (a) => a.fitPage();

@@ -4,6 +4,7 @@ import { apiFetch } from "../api.js";
 import { startMarkup } from "../markup/main.js";
 import { processingText, watchVersion } from "../progress.js";
 import { stepZoom } from "./geometry.js";
+import { FindInSet, wordsToFind } from "./find.js";
 import { bindKeys } from "./keyboard.js";
 import { SheetView } from "./sheet_view.js";
 import { ThumbnailStrip } from "./thumbnails.js";
@@ -67,6 +68,7 @@ class Viewer {
     this.view.addEventListener("zoomchange", () => this.#showZoom());
     this.view.addEventListener("error", (event) => showMessage(event.detail.message, "error"));
     this.view.addEventListener("rendered", () => showMessage(""));
+    this.finder = new FindInSet(this, $("#find-panel"));
     this.#bindControls();
     controls.pageCount.textContent = String(this.count);
   }
@@ -159,6 +161,8 @@ class Viewer {
       previousView: () => this.previousView(),
       "wheel-mode": () => this.#setWheelZooms(!this.view.wheelZooms),
       "toggle-thumbs": () => root.classList.toggle("thumbs-hidden"),
+      find: () => this.finder.open(),
+      findNext: (step) => this.finder.step(step),
     };
     const names = {
       "zoom-in": "zoomIn",
@@ -244,7 +248,9 @@ async function main() {
     showMessage("Markups are unavailable: reload the page to try again.", "error");
   }
   root.dataset.state = "ready";
+  const words = wordsToFind(window.location.hash); // from a search hit: the sheet opens with the words found
   await viewer.go(initialPage());
+  if (words) viewer.finder.open(words);
   window.addEventListener("hashchange", () => viewer.go(initialPage()));
 }
 
