@@ -4,7 +4,7 @@ from celery.signals import worker_ready
 from django.db import close_old_connections
 
 from civicreview.celery import task
-from documents.services import intake
+from documents.services import changes, intake
 
 log = logging.getLogger(__name__)
 
@@ -13,6 +13,12 @@ log = logging.getLogger(__name__)
 def process_version(version_id):
     """Render thumbnails and read the text and sheet labels of an uploaded version."""
     return intake.process_version(version_id)
+
+
+@task
+def detect_changes(version_id):
+    """What changed in a resubmittal against the version it replaced, sheet by sheet."""
+    changes.detect_changes(version_id)
 
 
 @task

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from civicreview.text import storable
@@ -43,13 +44,29 @@ class VersionSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "number", "status", "error", "page_count", "pages_done", "size", "uploaded_by", "created_at"]
 
 
+class NewerVersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+
+
 class VersionSerializer(VersionSummarySerializer):
     file_url = serializers.SerializerMethodField()
+    superseded_by = serializers.SerializerMethodField(
+        help_text="The newer version that replaced this one (which is read-only since), or null."
+    )
     pages = PageSerializer(many=True, read_only=True)
     case = serializers.IntegerField(source="document.case_id", read_only=True)
 
     class Meta(VersionSummarySerializer.Meta):
-        fields = ["id", "document", "case", *VersionSummarySerializer.Meta.fields[1:], "sha256", "file_url", "pages"]
+        fields = [
+            "id", "document", "case", *VersionSummarySerializer.Meta.fields[1:], "sha256", "file_url",
+            "superseded_by", "pages",
+        ]  # fmt: skip
+
+    @extend_schema_field(NewerVersionSerializer(allow_null=True))
+    def get_superseded_by(self, version) -> dict | None:
+        newer = version.superseded_by
+        return newer and {"id": newer.pk, "number": newer.number}
 
     def get_file_url(self, version) -> str:
         return reverse("api:version-file", args=[version.pk])

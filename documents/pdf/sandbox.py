@@ -3,6 +3,7 @@
     python -m documents.pdf.sandbox inspect FILE
     python -m documents.pdf.sandbox render FILE OUTDIR THUMB_WIDTH [PART PARTS]
     python -m documents.pdf.sandbox web FILE DEST
+    python -m documents.pdf.sandbox compare OLD NEW WIDTH_PX TOLERANCE OLD_PAGE:NEW_PAGE ...
 
 All print JSON lines on stdout. `render` with PART and PARTS renders only
 the PART-th (from 0) of PARTS contiguous ranges of pages, so that several
@@ -168,9 +169,37 @@ def web(path, dest):
         emit(web=dest, pages=pages)
 
 
+def compare(old_path, new_path, width_px, tolerance, pairs):
+    """Render each pair of pages (numbers from 1) of two PDFs at the same low resolution and
+    count the pixels whose grey differs by more than `tolerance` (0-255)."""
+    from PIL import ImageChops
+
+    old, new = open_document(old_path), open_document(new_path)
+    threshold = [0] * (tolerance + 1) + [255] * (255 - tolerance)
+    for old_number, new_number in pairs:
+        images = []
+        for pdf, number in ((old, old_number), (new, new_number)):
+            page = pdf[number - 1]
+            width, height = page.get_size()
+            bitmap = page.render(scale=width_px / max(width, height), grayscale=True)
+            images.append(bitmap.to_pil().convert("L"))
+            bitmap.close()
+            page.close()
+        if images[0].size != images[1].size:
+            emit(page=new_number, previous=old_number, differing=-1)
+            continue
+        differing = ImageChops.difference(*images).point(threshold).histogram()[255]
+        emit(page=new_number, previous=old_number, differing=differing, pixels=images[0].width * images[0].height)
+    old.close()
+    new.close()
+
+
 if __name__ == "__main__":
     command, path, *rest = sys.argv[1:]
-    if command == "inspect":
+    if command == "compare":
+        new_path, width_px, tolerance, *pairs = rest
+        compare(path, new_path, int(width_px), int(tolerance), [tuple(map(int, p.split(":"))) for p in pairs])
+    elif command == "inspect":
         inspect(path)
     elif command == "web":
         web(path, rest[0])

@@ -205,7 +205,7 @@ def process_version(version_id):
 def _run(version, folder):
     _discard_pages(version)
     try:
-        with _stored_file_path(version, folder) as path:
+        with stored_file_path(version, folder) as path:
             web_copy = _start_web_copy(version, path, folder)
             with web_copy or nullcontext():  # made while the pages render
                 _render_pages(version, path, folder)
@@ -223,15 +223,28 @@ def _run(version, folder):
             version, "Processing failed unexpectedly. Upload the file again; if it fails again, tell an administrator."
         )
         raise
-    _current(version).update(
-        status=DocumentVersion.Status.READY,
-        error="",
-        page_count=page_count,
-        pages_done=page_count,
-        web_file=web_file,
-        processed_at=timezone.now(),
-        lease_expires_at=None,
-    )
+    return _ready(version, page_count, web_file)
+
+
+def _ready(version, page_count, web_file):
+    """Mark the version ready and, for a resubmittal, start its review cycle in the same
+    transaction: the previous version turns read-only and its open markups are carried over
+    (reviews.services.cycles) before anyone can open the new one."""
+    from reviews.services import cycles  # reviews builds on documents
+
+    with transaction.atomic():
+        marked = _current(version).update(
+            status=DocumentVersion.Status.READY,
+            error="",
+            page_count=page_count,
+            pages_done=page_count,
+            web_file=web_file,
+            processed_at=timezone.now(),
+            lease_expires_at=None,
+        )
+        if not marked:
+            return None  # superseded by a later run, which decides
+        cycles.start_cycle(version)
     return DocumentVersion.Status.READY
 
 
@@ -377,7 +390,7 @@ def _discard_pages(version):
 
 
 @contextmanager
-def _stored_file_path(version, folder):
+def stored_file_path(version, folder):
     try:
         local_path = version.file.path
     except NotImplementedError:  # remote storage

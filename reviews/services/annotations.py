@@ -92,6 +92,8 @@ def reviewer_json(user, version_id):
 
 
 def _may_annotate(user, version):
+    if version.superseded_by_id is not None:
+        return False  # read-only: a newer version replaced it (reviews.services.events.record)
     try:
         require_department(user, version)
     except PermissionDenied:

@@ -25,9 +25,13 @@ def group_name(version_id):
 
 
 def record(version, *, type, user, ref, data):
-    """Log one change of `version` (its document's case loaded, for the audit trail)."""
-    if _lock_version(version.pk) is None:
+    """Log one change of `version` (its document's case loaded, for the audit trail).
+    A version a newer one replaced is read-only: every change of it is refused here."""
+    locked = _lock_version(version.pk)
+    if locked is None:
         raise DocumentVersion.DoesNotExist
+    if locked["superseded_by"] is not None:
+        raise read_only(version.pk)
     seq = latest_seq(version.pk) + 1  # a statement after the lock's: it sees the seq of whoever held it before
     event = VersionEvent.objects.create(version_id=version.pk, seq=seq, type=type, ref=ref or "", user=user, data=data)
     record_markup_change(version, type=type, user=user, data=data)
@@ -82,7 +86,18 @@ def _earlier(version_id, user, ref):
 
 @prepared(key=lambda version_id: version_id)
 def _lock_version(version_id):
-    return DocumentVersion.objects.select_for_update().filter(pk=version_id).order_by().values("pk")
+    return DocumentVersion.objects.select_for_update().filter(pk=version_id).order_by().values("pk", "superseded_by")
+
+
+def read_only(version_id):
+    """The refusal of a change to a version that a newer one replaced, naming the newer one."""
+    version = DocumentVersion.objects.select_related("superseded_by").get(pk=version_id)
+    newer = version.superseded_by
+    assert newer is not None  # asked only of a superseded version
+    return Conflict(
+        f"Version {version.number} is read-only: version {newer.number} replaced it. "
+        f"Mark up and answer on version {newer.number}."
+    )
 
 
 @prepared(key=lambda version_id: version_id)
