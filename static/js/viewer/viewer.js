@@ -3,6 +3,7 @@
 import { apiFetch } from "../api.js";
 import { startMarkup } from "../markup/main.js";
 import { processingText, watchVersion } from "../progress.js";
+import { showChanges } from "./changes.js";
 import { stepZoom } from "./geometry.js";
 import { bindKeys } from "./keyboard.js";
 import { SheetView } from "./sheet_view.js";
@@ -199,6 +200,7 @@ async function main() {
     showMessage("Markups are unavailable: reload the page to try again.", "error");
   }
   root.dataset.state = "ready";
+  showChanges(viewer, root, window.civicReviewMarkup).catch((error) => console.error("The changes could not be shown", error));
   await viewer.go(initialPage());
   window.addEventListener("hashchange", () => viewer.go(initialPage()));
 }
