@@ -114,6 +114,17 @@ class UploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Document.Kind.choices, required=False)
 
 
+class VersionUploadSerializer(serializers.Serializer):
+    """The multipart form of a resubmittal (for the schema; the service checks the file)."""
+
+    file = serializers.FileField()
+    partial = serializers.BooleanField(
+        required=False,
+        help_text="The file holds only the changed sheets: each replaces the sheet with the same number "
+        "in the latest version, and the complete set becomes the new version.",
+    )
+
+
 class ApplicantSerializer(serializers.Serializer):
     """`POST /api/cases/{id}/applicants/`: the user to invite, by username; answered with the invitation."""
 

@@ -143,6 +143,27 @@ def compare(old_path, new_path, pairs, *, width_px, tolerance):
     return differing
 
 
+def sheet_labels(path):
+    """The sheet number read from each page's title block: [label or "", ...]."""
+    from django.conf import settings
+
+    with contextlib.closing(_Sandbox(["labels", path])) as child:
+        return [line["label"] for line in child.lines(settings.PDF_RENDER_TIMEOUT_S, "reading")]
+
+
+def assemble(base_path, sheets_path, dest, replacements):
+    """Write to `dest` the PDF at `base_path` with pages replaced by pages of `sheets_path`:
+    `replacements` [(base page, sheets page)], numbers from 1. Returns the page count."""
+    from django.conf import settings
+
+    pairs = [f"{a}:{b}" for a, b in replacements]
+    with contextlib.closing(_Sandbox(["assemble", base_path, sheets_path, dest, *pairs])) as child:
+        lines = list(child.lines(settings.PDF_INSPECT_TIMEOUT_S, "assembling"))
+    if not lines or "pages" not in lines[-1]:
+        raise PdfError(LOAD_MESSAGES["format"])
+    return lines[-1]["pages"]
+
+
 class WebCopy:
     """A copy of an uploaded PDF arranged for the viewer, written to `dest` by a sandbox child in the background.
 

@@ -4,6 +4,8 @@
     python -m documents.pdf.sandbox render FILE OUTDIR THUMB_WIDTH [PART PARTS]
     python -m documents.pdf.sandbox web FILE DEST
     python -m documents.pdf.sandbox compare OLD NEW WIDTH_PX TOLERANCE OLD_PAGE:NEW_PAGE ...
+    python -m documents.pdf.sandbox labels FILE
+    python -m documents.pdf.sandbox assemble BASE SHEETS DEST BASE_PAGE:SHEETS_PAGE ...
 
 All print JSON lines on stdout. `render` with PART and PARTS renders only
 the PART-th (from 0) of PARTS contiguous ranges of pages, so that several
@@ -220,6 +222,30 @@ def _page_digests(old_path, new_path, pairs):
         return {}
 
 
+def labels(path):
+    """The sheet number read from each page's title block, page by page."""
+    pdf = open_document(path)
+    for index in range(len(pdf)):
+        page = pdf[index]
+        label, _title, _text = read_text(page)
+        emit(number=index + 1, label=label)
+        page.close()
+    pdf.close()
+
+
+def assemble(base_path, sheets_path, dest, replacements):
+    """Write BASE with some of its pages replaced by pages of SHEETS ((base page, sheets page),
+    numbers from 1) to DEST; every other page is kept as it is, objects and all."""
+    import pikepdf
+
+    with pikepdf.open(base_path) as base, pikepdf.open(sheets_path) as sheets:
+        for base_number, sheets_number in replacements:
+            base.pages[base_number - 1] = sheets.pages[sheets_number - 1]
+        base.remove_unreferenced_resources()
+        base.save(dest)
+        emit(pages=len(base.pages))
+
+
 INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
 
@@ -280,7 +306,12 @@ def _feed(digest, obj, seen, skip=()):
 
 if __name__ == "__main__":
     command, path, *rest = sys.argv[1:]
-    if command == "compare":
+    if command == "labels":
+        labels(path)
+    elif command == "assemble":
+        sheets_path, dest, *pairs = rest
+        assemble(path, sheets_path, dest, [tuple(map(int, p.split(":"))) for p in pairs])
+    elif command == "compare":
         new_path, width_px, tolerance, *pairs = rest
         compare(path, new_path, int(width_px), int(tolerance), [tuple(map(int, p.split(":"))) for p in pairs])
     elif command == "inspect":

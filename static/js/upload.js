@@ -60,6 +60,7 @@ export class UploadForm {
     let url;
     if (asVersion) {
       url = `/api/documents/${this.form.elements.document.value}/versions/`;
+      if (this.form.elements.partial?.checked) data.append("partial", "true");
     } else {
       url = `/api/cases/${this.form.dataset.caseId}/documents/`;
       data.append("title", this.form.elements.title.value.trim());

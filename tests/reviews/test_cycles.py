@@ -245,3 +245,43 @@ def test_a_reviewer_places_an_unmatched_markup_by_hand(demo, resubmitted, api_as
     again = api_as(demo.fire).post(url, {"page": 2}, format="json")
     assert again.status_code == 400 and "placed already" in again.json()["annotation"][0]
     assert second.events.order_by("-seq").first().type == "annotation.created"
+
+
+# --- partial resubmittal -----------------------------------------------------------------------
+
+
+def test_a_partial_resubmittal_replaces_the_sheets_with_the_same_labels(demo, first, api_as, after_commit):
+    url = f"/api/documents/{first['document'].pk}/versions/"
+    changed = upload("a-102.pdf", sheet_pdf(labels=["A-102"], drawn_on=["A-102"]))
+
+    with after_commit():
+        response = api_as(demo.applicant).post(url, {"file": changed, "partial": "true"}, format="multipart")
+
+    assert response.status_code == 201, response.content
+    second = DocumentVersion.objects.get(pk=response.json()["id"])
+    assert (second.number, second.status, second.page_count) == (2, "ready", 3)
+    assert list(second.pages.values_list("label", flat=True)) == ["A-101", "A-102", "A-103"]
+    assert [sheet["change"] for sheet in VersionChanges.objects.get(version=second).sheets] == [
+        "unchanged",
+        "changed",
+        "unchanged",
+    ]
+    assert Annotation.objects.filter(version=second).count() == 2, "the correction and the note, both carried"
+
+
+@pytest.mark.parametrize(
+    ("sheets", "message"),
+    [
+        (sheet_pdf(labels=["A-109"]), "Sheet A-109 (page 1 of the upload) is not in version 1"),
+        (sheet_pdf(labels=["A-102", "A-102"]), "Sheet A-102 is in the upload twice."),
+        (sheet_pdf(labels=[""]), "Page 1 of the upload has no sheet number we could read"),
+    ],
+)
+def test_a_partial_resubmittal_of_sheets_the_set_does_not_have_is_refused(demo, first, api_as, sheets, message):
+    url = f"/api/documents/{first['document'].pk}/versions/"
+
+    response = api_as(demo.planner).post(url, {"file": upload(data=sheets), "partial": "1"}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["file"][0].startswith(message)
+    assert first["document"].versions.count() == 1
