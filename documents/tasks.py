@@ -23,7 +23,9 @@ def detect_changes(version_id):
 
 @task
 def restart_stalled_processing():
-    """On beat: versions whose processing stalled are started again, or failed with the reason."""
+    """On beat: versions whose processing stalled are started again, or failed with the reason;
+    comparisons of resubmittals left pending are sent again."""
+    changes.restart_pending()
     return intake.restart_stalled()
 
 

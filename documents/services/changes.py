@@ -12,6 +12,7 @@ once, while the row is still pending.
 
 import logging
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -71,6 +72,25 @@ def detect_changes(version_id):
         status=VersionChanges.Status.READY, sheets=sheets, removed=removed, computed_at=timezone.now()
     )
     return sheets
+
+
+def restart_pending(*, now=None):
+    """On beat, with the stalled-processing sweep: comparisons still pending PROCESSING_STALLED_AFTER_S
+    after their version became ready (the message lost with Redis, the worker gone) are sent again.
+    Returns their versions' ids."""
+    from documents.tasks import detect_changes  # the task module imports this one
+
+    since = (now or timezone.now()) - timedelta(seconds=settings.PROCESSING_STALLED_AFTER_S)
+    stalled = list(
+        VersionChanges.objects.filter(
+            status=VersionChanges.Status.PENDING, version__processed_at__lt=since
+        ).values_list("version_id", flat=True)
+    )
+    for version_id in stalled:
+        detect_changes.delay(version_id)
+    if stalled:
+        log.warning("comparisons of versions %s were pending too long; sent again", stalled)
+    return stalled
 
 
 def compare_versions(previous, version):

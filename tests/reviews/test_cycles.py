@@ -285,3 +285,14 @@ def test_a_partial_resubmittal_of_sheets_the_set_does_not_have_is_refused(demo, 
     assert response.status_code == 400
     assert response.json()["file"][0].startswith(message)
     assert first["document"].versions.count() == 1
+
+
+def test_a_comparison_left_pending_is_sent_again_by_the_sweep(demo, resubmitted):
+    from datetime import timedelta
+
+    second = resubmitted["second"]
+    VersionChanges.objects.filter(version=second).update(status="pending", sheets=[], removed=[])
+
+    assert changes.restart_pending() == [], "not before PROCESSING_STALLED_AFTER_S"
+    assert changes.restart_pending(now=timezone.now() + timedelta(hours=1)) == [second.pk]
+    assert VersionChanges.objects.get(version=second).status == "ready"  # tasks run in-process in the tests
