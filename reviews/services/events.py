@@ -25,19 +25,24 @@ def group_name(version_id):
 
 
 def record(version, *, type, user, ref, data):
-    """Log one change of `version` (its document's case loaded, for the audit trail).
-    A version a newer one replaced is read-only: every change of it is refused here."""
-    locked = _lock_version(version.pk)
-    if locked is None:
-        raise DocumentVersion.DoesNotExist
-    if locked["superseded_by"] is not None:
-        raise read_only(version.pk)
+    """Log one change of `version` (its document's case loaded, for the audit trail)."""
+    lock_for_change(version.pk)
     seq = latest_seq(version.pk) + 1  # a statement after the lock's: it sees the seq of whoever held it before
     event = VersionEvent.objects.create(version_id=version.pk, seq=seq, type=type, ref=ref or "", user=user, data=data)
     record_markup_change(version, type=type, user=user, data=data)
     # robust: with the channel layer down the change still stands; clients catch up from the log.
     transaction.on_commit(lambda: broadcast(version.pk, event.message()), robust=True)
     return event
+
+
+def lock_for_change(version_id):
+    """Lock the version's row until the transaction ends, for a change and its `seq`. A version
+    a newer one replaced is read-only: every change of it is refused here."""
+    locked = _lock_version(version_id)
+    if locked is None:
+        raise DocumentVersion.DoesNotExist
+    if locked["superseded_by"] is not None:
+        raise read_only(version_id)
 
 
 def apply_once(version_id, user, ref, change):

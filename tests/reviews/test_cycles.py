@@ -296,3 +296,14 @@ def test_a_comparison_left_pending_is_sent_again_by_the_sweep(demo, resubmitted)
     assert changes.restart_pending() == [], "not before PROCESSING_STALLED_AFTER_S"
     assert changes.restart_pending(now=timezone.now() + timedelta(hours=1)) == [second.pk]
     assert VersionChanges.objects.get(version=second).status == "ready"  # tasks run in-process in the tests
+
+
+def test_placing_on_a_version_replaced_in_turn_is_refused(demo, resubmitted, api_as, after_commit):
+    second, note = resubmitted["second"], resubmitted["note"]
+    third = resubmit(demo.planner, resubmitted["document"], after_commit, labels=["A-101", "A-102"], notes=["C", "D"])
+
+    placed = api_as(demo.fire).post(f"/api/versions/{second.pk}/unmatched/{note.pk}/place/", {"page": 1}, format="json")
+
+    assert placed.status_code == 409
+    assert placed.json()["detail"].startswith(f"Version 2 is read-only: version {third.number} replaced it.")
+    assert VersionChanges.objects.get(version=second).unmatched_annotations == [note.pk]
