@@ -64,6 +64,7 @@ def test_a_reviewer_sees_what_changed_places_a_markup_and_finds_the_old_version_
 
     # the correction on A-102 came along; the one on the removed A-103 waits to be placed
     expect(page.locator("#markup-count")).to_have_text("1")
+    expect(page.get_by_test_id("markup-list")).to_contain_text("Carried")
     unmatched = page.get_by_test_id("unmatched")
     expect(unmatched).to_contain_text("Exit sign at the reading room.")
     unmatched.get_by_label("Sheet").select_option(label="G-001 (page 1)")
