@@ -143,7 +143,7 @@ def compare(old_path, new_path, pairs, *, width_px, tolerance):
     return differing
 
 
-def sheet_labels(path):
+def read_sheet_labels(path):
     """The sheet number read from each page's title block: [label or "", ...]."""
     from django.conf import settings
 

@@ -111,7 +111,7 @@ def _assembled(document, sheets):
 
 def _read_labels(path):
     try:
-        return pdf.sheet_labels(path)
+        return pdf.read_sheet_labels(path)
     except pdf.PdfError as error:
         raise ValidationError({"file": [error.message]}) from None
 
