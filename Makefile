@@ -38,6 +38,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	node_modules/.bin/eslint .
+	node_modules/.bin/tsc -p jsconfig.json
 
 bench: install
 	$(BIN)/python bench/intake.py

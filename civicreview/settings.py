@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "workflows",
     "audit",
     "public",
+    "insight",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "libraries": {"modules": "civicreview.templatetags.modules"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -203,6 +205,7 @@ STATICFILES_DIRS = [
     ("pdfjs/cmaps", BASE_DIR / "node_modules" / "pdfjs-dist" / "cmaps"),
     ("pdfjs/standard_fonts", BASE_DIR / "node_modules" / "pdfjs-dist" / "standard_fonts"),
     ("pdfjs/wasm", BASE_DIR / "node_modules" / "pdfjs-dist" / "wasm"),
+    ("chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),  # the dashboard's charts
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

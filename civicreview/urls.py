@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from civicreview.health import healthz
 from documents.api import urls as documents_api
+from insight import urls as insight_urls
 from public import urls as public_urls
 from reviews.api import urls as reviews_api
 from workflows.api import urls as workflows_api
@@ -30,6 +31,7 @@ urlpatterns = [
                     *reviews_api.urlpatterns,
                     *workflows_api.urlpatterns,
                     *public_urls.api_urlpatterns,
+                    *insight_urls.urlpatterns,
                 ],
                 "api",
             )

@@ -108,3 +108,35 @@ def visible_page(user, version_id, number):
     return get_object_or_404(
         Page.objects.filter(version__in=visible_versions(user)), version_id=version_id, number=number
     )
+
+
+def sheet_name(number, page=None):
+    """A sheet as people name it: "Sheet A-101 — FIRST FLOOR PLAN (page 4)", or "Page 4" for a
+    page without a label; `page` is the Page (or None when not at hand)."""
+    label, title = (page.label, page.title) if page is not None else ("", "")
+    name = f"Sheet {label}" if label else f"Page {number}"
+    return f"{name} — {title} (page {number})" if title else (f"{name} (page {number})" if label else name)
+
+
+def sheet_name_in(version_id, number):
+    return sheet_name(number, Page.objects.filter(version_id=version_id, number=number).only("label", "title").first())
+
+
+def case_reviewers(case):
+    """The active users of the departments taking part in `case` (those a reply may @mention), as
+    dicts with `username`, `name` and `department` (one of theirs on the case)."""
+    from django.contrib.auth import get_user_model
+
+    departments = {d.group_id: d for d in case.departments.all()}
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__in=list(departments))
+        .order_by("username")
+        .values("pk", "username", "first_name", "last_name", "groups")
+    )
+    found = {}
+    for person in people:
+        if person["groups"] in departments:
+            name = f"{person['first_name']} {person['last_name']}".strip() or person["username"]
+            found.setdefault(person["pk"], {**person, "name": name, "department": departments[person["groups"]]})
+    return list(found.values())

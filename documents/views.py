@@ -60,4 +60,6 @@ def answer(request, pk, annotation_id):
 @login_required
 def viewer(request, pk):
     version = selectors.visible_version(request.user, pk, with_pages=True)
-    return render(request, "documents/viewer.html", {"version": version, "case": version.document.case})
+    case = version.document.case
+    context = {"version": version, "case": case, "people": selectors.case_reviewers(case)}
+    return render(request, "documents/viewer.html", context)

@@ -259,6 +259,10 @@ RULES = {
         hidden_from_applicant=True,
     ),
     ("api/notifications/", "get"): Rule("/api/notifications/", 200, scoped=False),
+    ("api/insight/", "get"): Rule("/api/insight/", 200, scoped=False),  # a head's departments' figures; else none
+    (r"api/^insight/(?P<figure>turnaround|workload|reviewers|outcomes)\.csv$", "get"): Rule(
+        "/api/insight/turnaround.csv", 200, scoped=False
+    ),
     ("api/notifications/read/", "post"): Rule("/api/notifications/read/", 200, scoped=False, body={}),
     ("api/workflows/<int:pk>/", "get"): Rule("/api/workflows/{workflow}/", 200),
     ("api/tasks/", "get"): Rule("/api/tasks/", 200, scoped=False),

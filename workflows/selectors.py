@@ -112,8 +112,9 @@ def dashboard(user, *, now=None):
             .select_related(*LISTING_RELATED)
             .order_by("due_at", "pk")
         )
-        recent = list(
-            Task.objects.filter(department=department, status=Task.Status.DONE)
+        recent = list(  # its own decisions, and every department's on the cases it leads
+            Task.objects.filter(Q(department=department) | Q(workflow__case__lead_department=department))
+            .filter(status=Task.Status.DONE)
             .select_related(*LISTING_RELATED)
             .order_by("-decided_at", "-pk")[:10]
         )

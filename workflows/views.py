@@ -12,7 +12,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from documents.models import Case
 from documents.selectors import visible_cases
+from insight import figures
 from reviews.services import notifications
 from workflows import selectors
 from workflows.services import live as stamps
@@ -45,6 +47,8 @@ def dashboard(request):
             "now": now,
             "decidable": selectors.decidable_ids(request.user, shown),
             "stamp": stamps.user_stamp(request.user),
+            "insight_departments": figures.departments_for(request.user, figures.Filters()),
+            "case_kinds": Case.Kind.choices,
         },
     )
 

@@ -39,8 +39,10 @@ def next_case_number(kind):
 
 
 @transaction.atomic
+@transaction.atomic
 def create_case(user, *, title, kind, address="", parcel_id="", lead_department=None, departments=()):
-    """Open a case led by `lead_department` (by default the user's own department)."""
+    """Open a case led by `lead_department` (by default the user's own department); the API, the
+    pages and the admin all open cases here."""
     own = list(departments_of(user))
     if lead_department is None:
         if not own:
@@ -58,6 +60,12 @@ def create_case(user, *, title, kind, address="", parcel_id="", lead_department=
         created_by=user,
     )
     case.departments.set({lead_department, *departments})
+    record(
+        "case.opened", actor=user, case=case, obj=("case", case.pk),
+        summary=f"{user.get_username()} opened {case.number}, {case.title}, led by {lead_department.name}",
+        after={"kind": kind, "title": title, "address": address, "parcel_id": parcel_id,
+               "departments": sorted(d.slug for d in case.departments.all())},
+    )  # fmt: skip
     sync_case_permissions(case)
     return case
 

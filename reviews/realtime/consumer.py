@@ -5,7 +5,9 @@ sender. Changes reach every socket (the sender's too, with its `ref`) through
 the event log's broadcast and this process's hub.
 """
 
+import asyncio
 import json
+import logging
 import time
 import uuid
 
@@ -24,11 +26,13 @@ from reviews.realtime.lanes import on_lane
 from reviews.services import annotations, audience, events, presence, sheets
 from reviews.services.events import group_name, layer_message
 
+log = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_COORDINATE = 1e6  # a cursor's x and y, in PDF points: far beyond any sheet
 RESUME_PAGE = 1000  # events in one answer to `resume`, as over HTTP
 
 CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4401, 4403, 4404
+CLOSE_TOO_SLOW = 4008  # fell OUTBOX_FRAMES behind: the client reconnects and resumes from the log
 
 
 class TokenBucket:
@@ -106,12 +110,13 @@ class VersionConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None  # no channel per socket: the hub subscribes once per process
     command_rate = (20, 60)  # per second, burst
     cursor_rate = (20, 20)
+    outbox_frames = 2000  # broadcasts a socket may have waiting to be written before it counts as too slow
 
     async def connect(self):
         self.version_id = int(self.scope["url_route"]["kwargs"]["pk"])
         self.socket_id = f"ws-{uuid.uuid4().hex}"
         self.joined = False
-        self.withdrawn = False  # access lost: nothing more goes out, nothing more comes in
+        self.withdrawn = False  # access lost, too slow or gone: nothing more goes out, nothing more comes in
         self.feed = None  # set once the user is known: see _refusal
         self.page = 1
         self.commands = TokenBucket(*self.command_rate)
@@ -125,7 +130,9 @@ class VersionConsumer(AsyncWebsocketConsumer):
             return await self.close(refusal)
         self.user = user
         self.case_id = self.version.document.case_id  # type: ignore[union-attr]  # refused when None
-        self.held: list[dict] | None = []  # what the hub delivers before hello has gone out
+        # What the hub delivers waits here for this socket's writer, which starts once hello has gone
+        # out: a client that reads slowly holds up only itself, never the hub and the other sockets.
+        self.outbox: asyncio.Queue[dict] = asyncio.Queue(self.outbox_frames)
         await hub().join(self.version_id, self)
         self.joined = True
         hello = await database_sync_to_async(self._hello)()
@@ -133,9 +140,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
             return
         await self.send(text_data=dumps(hello))
         hub().presence_changed(self.version_id)
-        held, self.held = self.held, None
-        for frame in held or ():  # None: withdrawn meanwhile
-            await self.base_send(frame)
+        self.writer = asyncio.create_task(self._write_out())
 
     def _refusal(self, user):
         self.version = DocumentVersion.objects.select_related("document__case").filter(pk=self.version_id).first()
@@ -154,6 +159,8 @@ class VersionConsumer(AsyncWebsocketConsumer):
         return {"type": "hello", "seq": events.latest_seq(self.version_id), "user": me, "presence": users}
 
     async def disconnect(self, code):
+        self.withdrawn = True
+        self._stop_writing()
         if self.joined:
             await hub().leave(self.version_id, self)
             await database_sync_to_async(presence.leave)(self.socket_id)
@@ -172,22 +179,42 @@ class VersionConsumer(AsyncWebsocketConsumer):
         return False
 
     async def withdraw(self):
-        """Access lost: drop what is held or still comes, and close with 4403."""
+        """Access lost: drop what waits or still comes, and close with 4403."""
         if not self.withdrawn:
-            self.withdrawn, self.held = True, None
+            self.withdrawn = True
+            self._stop_writing()
             await self.close(CLOSE_FORBIDDEN)
 
     async def deliver(self, frame, message=None):
-        """Send what the hub hands every socket on the version: one ASGI message, shared by
-        reviewers' sockets; an applicant's socket sends `message` as its feed lets it through."""
+        """Queue what the hub hands every socket on the version: one ASGI message, shared by
+        reviewers' sockets; an applicant's socket sends `message` as its feed lets it through.
+        Never waits: a socket that falls too far behind is closed, to catch up by `resume`."""
         if self.withdrawn:
             return
         if self.feed is not None and message is not None:
             frame = {"type": "websocket.send", "text": dumps(self.feed.view(message))}
-        if self.held is not None:
-            self.held.append(frame)
-        else:
-            await self.base_send(frame)
+        try:
+            self.outbox.put_nowait(frame)
+        except asyncio.QueueFull:
+            log.info("socket %s fell %d messages behind; closing it", self.socket_id, self.outbox_frames)
+            self.withdrawn = True
+            self._stop_writing()
+            self.closing = asyncio.create_task(self.close(CLOSE_TOO_SLOW))
+
+    async def _write_out(self):
+        try:
+            while True:
+                await self.base_send(await self.outbox.get())
+        except Exception:  # the client went away; disconnect() follows
+            log.debug("writing to socket %s failed", self.socket_id, exc_info=True)
+
+    def _stop_writing(self):
+        """No more broadcasts go out: the writer stops, and what waited for it is dropped."""
+        if writer := getattr(self, "writer", None):
+            writer.cancel()
+        if outbox := getattr(self, "outbox", None):
+            while not outbox.empty():
+                outbox.get_nowait()
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.withdrawn:

@@ -7,6 +7,7 @@ markups; a department head may also resolve or reopen anyone's.
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,7 +15,14 @@ from django.shortcuts import get_object_or_404
 from civicreview.errors import Conflict
 from civicreview.prepared import prepared
 from documents.models import Department
-from documents.selectors import may_see_version, page_sizes, reviews_version, visible_version
+from documents.selectors import (
+    case_reviewers,
+    may_see_version,
+    page_sizes,
+    reviews_version,
+    sheet_name_in,
+    visible_version,
+)
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
 from reviews.services import audience, events, notifications
@@ -240,40 +248,59 @@ def _reply_visibility(user, annotation, visibility, applicant):
     return rules.check_visibility(visibility or Comment.Visibility.INTERNAL, annotation.category)
 
 
-MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
+MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)  # as static/js/markup/mentions.js
 
 
-def mentioned_departments(body, case):
-    """The departments taking part in `case` that `body` mentions as @slug."""
-    slugs = {slug.lower() for slug in MENTION.findall(body)}
-    return list(Department.objects.filter(slug__in=slugs, cases=case)) if slugs else []
+def mentioned(body, case):
+    """Who `body` mentions as @name on `case`: (departments taking part, people reviewing it).
+    A name that is a department's is the department's; the others are reviewers' usernames."""
+    names = {name.lower() for name in MENTION.findall(body)}
+    if not names:
+        return [], []
+    departments = list(Department.objects.filter(slug__in=names, cases=case))
+    names -= {department.slug for department in departments}
+    people = [person for person in case_reviewers(case) if person["username"].lower() in names]
+    return departments, people
 
 
 def _notify_mentioned(author, annotation, body):
-    version = annotation.version
-    case = version.document.case
-    for department in mentioned_departments(body, case):
+    """Each person mentioned hears "mentioned you"; the members of each department mentioned
+    (the author and those already told aside) hear the department was."""
+    version, case = annotation.version, annotation.version.document.case
+    where = f"{case.number}, {sheet_name_in(version.pk, annotation.page)}: {body[:200]}"
+    url = _markup_url(annotation)
+    departments, people = mentioned(body, case)
+    told = {author.pk}
+    users = get_user_model().objects.filter(pk__in=[person["pk"] for person in people]).exclude(pk__in=told)
+    notifications.notify(
+        users, kind="mention", text=f"{author.username} mentioned you on {where}", url=url,
+        subject=f"{case.number}: {author.username} mentioned you",
+    )  # fmt: skip
+    told |= {person["pk"] for person in people}
+    for department in departments:
+        members = department.members.exclude(pk__in=told)
         notifications.notify(
-            department.members.exclude(pk=author.pk),
-            kind="mention",
-            text=f"{author.username} mentioned {department.name} on {case.number}, sheet {annotation.page}: {body[:200]}",
-            url=f"/versions/{version.pk}/?page={annotation.page}&annotation={annotation.pk}",
+            members, kind="mention", text=f"{author.username} mentioned {department.name} on {where}", url=url,
             subject=f"{case.number}: {department.name} was mentioned",
-        )
+        )  # fmt: skip
+        told |= {member.pk for member in members}
 
 
 def _notify_answered(applicant, annotation, body):
     """The applicant answered a correction: its department's members hear of it."""
-    version = annotation.version
-    case = version.document.case
+    version, case = annotation.version, annotation.version.document.case
     notifications.notify(
         annotation.department.members,
         kind="answer",
         text=f"{applicant.get_full_name() or applicant.username} answered a correction on {case.number}, "
-        f"sheet {annotation.page}: {body[:200]}",
-        url=f"/versions/{version.pk}/?page={annotation.page}&annotation={annotation.pk}",
+        f"{sheet_name_in(version.pk, annotation.page)}: {body[:200]}",
+        url=_markup_url(annotation),
         subject=f"{case.number}: the applicant answered a correction",
     )
+
+
+def _markup_url(annotation):
+    return f"/versions/{annotation.version_id}/?page={annotation.page}&annotation={annotation.pk}"
 
 
 def comments_of(user, annotation_id):

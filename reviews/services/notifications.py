@@ -5,6 +5,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from reviews.models import Notification
@@ -42,12 +43,31 @@ def notify(users, *, kind, text, url="", subject=None):
 
 def _deliver(notifications, mails):
     send = async_to_sync(get_channel_layer().group_send)
+    unread = unread_counts([n.recipient_id for n in notifications])
     for notification in notifications:
         send(
             user_group(notification.recipient_id),
-            {"type": "notification", "notification": notification_json(notification)},
+            {
+                "type": "notification",
+                "notification": notification_json(notification),
+                "unread": unread.get(notification.recipient_id, 0),
+            },
         )
     send_mass_mail(mails, fail_silently=True)
+
+
+def unread_counts(user_ids):
+    """{user id: how many of their notifications are unread}, in one query."""
+    counted = (
+        Notification.objects.filter(recipient__in=user_ids)
+        .values("recipient")
+        .annotate(unread=Count("pk", filter=Q(read_at__isnull=True)))
+    )
+    return {row["recipient"]: row["unread"] for row in counted}
+
+
+def unread_count(user):
+    return inbox(user, unread_only=True).count()
 
 
 def inbox(user, unread_only=False):
@@ -56,8 +76,17 @@ def inbox(user, unread_only=False):
 
 
 def mark_read(user, ids=None):
-    """Mark the user's notifications (all, or those in `ids`) read; returns how many changed."""
+    """Mark the user's notifications (all, or those in `ids`) read; returns how many changed.
+    The user's open pages (every tab) are told the new unread count."""
     found = inbox(user, unread_only=True)
     if ids is not None:
         found = found.filter(pk__in=ids)
-    return found.update(read_at=timezone.now())
+    changed = found.update(read_at=timezone.now())
+    if changed:
+        transaction.on_commit(lambda: _tell_unread(user), robust=True)
+    return changed
+
+
+def _tell_unread(user):
+    message = {"type": "unread", "unread": unread_count(user)}
+    async_to_sync(get_channel_layer().group_send)(user_group(user.pk), message)

@@ -81,7 +81,7 @@ export function uploadForm(url, formData, { onProgress } = {}) {
       });
     }
     xhr.addEventListener("load", () => {
-      let data = null;
+      let data;
       try {
         data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
       } catch {

@@ -1,6 +1,7 @@
-// The markup websocket's client: reconnects by itself, resumes from the last
-// `seq` it applied, re-sends commands not yet acknowledged (the server applies
-// a repeated `ref` once), and says whether it is online.
+// The websocket clients. LiveSocket reconnects by itself with backoff and says whether it is
+// online; VersionSocket (markups) also resumes from the last `seq` it applied and re-sends
+// commands not yet acknowledged (the server applies a repeated `ref` once); the notification
+// socket (notifications.js) is a LiveSocket whose every message carries the unread count.
 //
 //   const socket = new VersionSocket(`/ws/versions/${id}/`);
 //   socket.addEventListener("change", (e) => apply(e.detail));  // in seq order, no gaps
@@ -24,7 +25,9 @@ export class CommandError extends Error {
   }
 }
 
-export class VersionSocket extends EventTarget {
+/** A websocket to `path` on this host that opens again after a drop, backing off; messages are
+ * handed to `receive` (LiveSocket emits each as an event of its `type`). */
+export class LiveSocket extends EventTarget {
   constructor(path, { WebSocketImpl = globalThis.WebSocket, location = globalThis.location, backoff = BACKOFF_MS } = {}) {
     super();
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -32,26 +35,71 @@ export class VersionSocket extends EventTarget {
     this.WebSocketImpl = WebSocketImpl;
     this.backoff = backoff;
     this.attempt = 0;
-    this.lastSeq = null; // the seq of the last change applied; null before the first hello
-    this.pending = new Map(); // ref -> {message, resolve, reject}
-    this.catchingUp = false;
-    this.skippedSeq = 0; // the highest seq dropped while catching up, beyond what was applied
     this.closed = false;
     this.status = "connecting";
-    this.open();
+    this.connected = false; // once a hello has come
+    /** @type {WebSocket | null} */
+    this.ws = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
   }
 
   open() {
-    this.setStatus(this.lastSeq === null ? "connecting" : "offline");
+    this.setStatus(this.connected ? "offline" : "connecting");
     this.ws = new this.WebSocketImpl(this.url);
     this.ws.onmessage = (event) => this.receive(JSON.parse(event.data));
     this.ws.onclose = (event) => (REFUSED.includes(event.code) ? this.refusedForGood(event.code) : this.reconnectLater());
+    return this;
   }
 
   close() {
     this.closed = true;
     clearTimeout(this.timer);
-    this.ws.close();
+    this.ws?.close();
+  }
+
+  receive(message) {
+    if (message.type === "hello") {
+      this.attempt = 0;
+      this.connected = true;
+      this.setStatus("online");
+    }
+    this.emit(message.type, message);
+  }
+
+  reconnectLater() {
+    if (this.closed) return;
+    this.setStatus("offline");
+    const base = this.backoff[Math.min(this.attempt, this.backoff.length - 1)];
+    this.attempt += 1;
+    this.timer = setTimeout(() => this.open(), base * (0.75 + Math.random() / 2));
+  }
+
+  refusedForGood(code) {
+    this.closed = true;
+    this.setStatus("refused");
+    this.emit("refused", code);
+  }
+
+  setStatus(status) {
+    if (status === this.status) return;
+    this.status = status;
+    this.emit("status", status);
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+export class VersionSocket extends LiveSocket {
+  constructor(path, options = {}) {
+    super(path, options);
+    this.lastSeq = null; // the seq of the last change applied; null before the first hello
+    this.pending = new Map(); // ref -> {message, resolve, reject}
+    this.catchingUp = false;
+    this.skippedSeq = 0; // the highest seq dropped while catching up, beyond what was applied
+    this.open();
   }
 
   // Send a change; resolves with its broadcast event (the acknowledgement).
@@ -69,7 +117,7 @@ export class VersionSocket extends EventTarget {
   }
 
   transmit(message) {
-    if (this.ws.readyState === 1) this.ws.send(JSON.stringify(message));
+    if (this.ws?.readyState === 1) this.ws.send(JSON.stringify(message));
   }
 
   receive(message) {
@@ -92,6 +140,7 @@ export class VersionSocket extends EventTarget {
 
   hello(message) {
     this.attempt = 0;
+    this.connected = true;
     this.emit("hello", message);
     if (this.lastSeq === null) {
       this.lastSeq = message.seq; // the page loads the state as of now over HTTP
@@ -152,29 +201,5 @@ export class VersionSocket extends EventTarget {
     } else {
       this.emit("error", error);
     }
-  }
-
-  reconnectLater() {
-    if (this.closed) return;
-    this.setStatus("offline");
-    const base = this.backoff[Math.min(this.attempt, this.backoff.length - 1)];
-    this.attempt += 1;
-    this.timer = setTimeout(() => this.open(), base * (0.75 + Math.random() / 2));
-  }
-
-  refusedForGood(code) {
-    this.closed = true;
-    this.setStatus("refused");
-    this.emit("refused", code);
-  }
-
-  setStatus(status) {
-    if (status === this.status) return;
-    this.status = status;
-    this.emit("status", status);
-  }
-
-  emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }

@@ -6,6 +6,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import _manage
 
 pytestmark = pytest.mark.browser
@@ -64,6 +65,7 @@ def test_the_applicant_reads_the_released_comments_and_answers_a_correction(new_
     expect(page.locator("main")).not_to_contain_text("Reviewer-only remark")
     note = comments.filter(has_text="Hydrant flow test")
     expect(note.get_by_role("textbox")).to_have_count(0)  # notes are for information only
+    assert_accessible(page, "released comments to answer")
 
     correction = page.locator(f"#correction-{reviewed['correction']}")
     correction.get_by_label("Your answer to correction").fill("The exit is shown on A-101, grid 4.")
@@ -72,6 +74,7 @@ def test_the_applicant_reads_the_released_comments_and_answers_a_correction(new_
     expect(page.get_by_test_id("flash")).to_have_text("Your answer was sent to the reviewers.")
     answered = page.locator(f"#correction-{reviewed['correction']}")
     expect(answered.get_by_test_id("reply").last).to_contain_text("The exit is shown on A-101, grid 4.")
+    assert_accessible(page, "an answer sent")
     assert page.errors == []
 
     fire = new_page("fire")

@@ -216,6 +216,52 @@ def test_drawing_each_kind_with_the_tools(new_page, demo_version):
     assert page.errors == []
 
 
+HOLDS_ITS_TEXT = """(id) => {
+  const text = document.querySelector(`.markup-layer .markup[data-id='${id}'] .mk-text`);
+  return text.scrollHeight <= text.clientHeight + 1 && text.scrollWidth <= text.clientWidth + 1;
+}"""
+
+
+def test_a_text_box_holds_its_text_at_every_zoom_in_points_as_typed(new_page, demo_version):
+    page = open_sheet(new_page, "engineering", demo_version["id"], sheet=10)
+    page.fill("#zoom-input", "800")
+    page.press("#zoom-input", "Enter")
+    page.evaluate("window.civicReviewViewer.view.centerOn({x: 600, y: 600})")
+    page.get_by_label("Text size in points").select_option("18")
+    page.locator("#sheet-view").focus()
+    page.keyboard.press("t")
+    drag(page, (600, 600), (604, 603))  # a few points, as a quick drag at 800% makes
+    editor = page.locator(".markup-editor")
+    expect(editor).to_be_focused()
+    editor.fill("Dimension missing at grid 3")
+    assert editor.evaluate("e => getComputedStyle(e).fontSize") == "144px"  # 18 pt at 800%: as it will be drawn
+    assert editor.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # the box grew as it was typed
+    page.keyboard.press("Control+Enter")
+    drawn = page.locator(".markup-layer .markup-text:not(.is-pending) .mk-text").filter(has_text="Dimension missing")
+    expect(drawn).to_have_text("Dimension missing at grid 3")
+    text = next(a for a in state(page).values() if a["text"] == "Dimension missing at grid 3")
+    assert text["style"]["font_size"] == 18
+    (x0, y0), (x1, y1) = text["geometry"]["points"]
+    assert x1 - x0 >= 6 * 18 and y1 - y0 > 18  # grown from the few points dragged
+    for zoom in ("10", "100", "800"):
+        page.fill("#zoom-input", zoom)
+        page.press("#zoom-input", "Enter")
+        expect(page.locator("#sheet-view")).to_have_attribute("data-zoom", zoom)
+        assert page.evaluate(HOLDS_ITS_TEXT, text["id"]), f"the text overflows its box at {zoom}%"
+
+    select_in_list(page, text["id"])
+    page.get_by_label("Text size in points").select_option("36")  # the selected box takes the size and grows
+    page.wait_for_function(
+        "(id) => window.civicReviewMarkup.store.get(id).style.font_size === 36 && !window.civicReviewMarkup.store.get(id).pending",
+        arg=text["id"],
+    )
+    larger = state(page)[text["id"]]
+    (_, ly0), (_, ly1) = larger["geometry"]["points"]
+    assert ly1 - ly0 > y1 - y0
+    assert page.evaluate(HOLDS_ITS_TEXT, text["id"])
+    assert page.errors == []
+
+
 def test_select_move_resize_recolour_edit_and_delete(new_page, demo_version):
     vid = demo_version["id"]
     page = open_sheet(new_page, "fire", vid, sheet=8)
@@ -357,18 +403,25 @@ def test_replies_with_mentions_appear_in_the_others_thread(new_page, demo_versio
     reply.press_sequentially("Please confirm with @fi")
     menu = building.locator("#mention-menu")
     expect(menu).to_be_visible()
-    expect(menu.locator(".mention-option")).to_have_count(1)
-    expect(menu).to_contain_text("@fire")
+    expect(menu.locator(".mention-option").first).to_contain_text("@fire")  # the department, then its head
+    expect(menu.locator(".mention-option").nth(1)).to_contain_text("@fire_head")
     shoot(building, "mention-menu")
     reply.press("Enter")  # picks the department
     expect(reply).to_have_value("Please confirm with @fire ")
+    reply.press_sequentially("cc @Helen")  # a person, found by name
+    expect(menu.locator(".mention-option")).to_have_count(1)
+    reply.press("Enter")
     reply.press_sequentially("and see sheet C-101.")
     reply.press("Enter")  # sends
 
     thread = fire.get_by_test_id("thread")
     expect(thread.locator(".comment")).to_have_count(1)
-    expect(thread).to_contain_text("Please confirm with @fire and see sheet C-101.")
-    expect(thread.locator(".mention")).to_have_text("@fire")
+    expect(thread).to_contain_text("Please confirm with @fire cc @fire_head and see sheet C-101.")
+    expect(thread.locator(".mention")).to_have_text(["@fire", "@fire_head"])
+    thread.get_by_role("link", name="C-101").click()  # a sheet named in a reply opens it
+    expect(fire.locator("#sheet-view")).to_have_attribute("data-rendered-page", "2")
+    fire.get_by_role("button", name="Previous view").click()
+    expect(fire.locator("#sheet-view")).to_have_attribute("data-rendered-page", "3")
     expect(building.get_by_test_id("thread").locator(".comment")).to_have_count(1)
 
     fire.locator("#reply-text").fill("Confirmed: 310 ft to the hydrant on Riverside Ave.")
@@ -379,7 +432,11 @@ def test_replies_with_mentions_appear_in_the_others_thread(new_page, demo_versio
     shoot(fire, "thread")
     assert fire.errors == [] and building.errors == []
 
-    # The mention reached fire's inbox; its link opens the markup and its discussion.
+    # The mention reached fire's inbox, counted live on the Inbox link; its link opens the markup.
+    expect(fire.get_by_role("link", name="Inbox")).to_contain_text("unread")
+    head = new_page("fire_head")
+    notices = api(head, "GET", "/api/notifications/?unread=1")
+    assert [n["text"] for n in notices if "mentioned" in n["text"]][0].startswith("building mentioned you on ")
     mention = next(n for n in api(fire, "GET", "/api/notifications/?unread=1") if "mentioned Fire" in n["text"])
     fire.goto(mention["url"])
     expect(fire.locator("#viewer")).to_have_attribute("data-markup", "ready")

@@ -1,6 +1,9 @@
 """A resident reads a case's public status without an account, with the mouse or the keyboard."""
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 
 def test_a_resident_reads_where_a_case_stands_without_logging_in(new_page, demo_case):

@@ -239,30 +239,136 @@ def test_fit_width_and_fit_page(new_page, demo_version, sheets):
     assert page_box["width"] <= view["width"] - 2 * MARGIN + 1
 
 
-def test_ctrl_wheel_zooms_around_the_cursor(new_page, demo_version):
+TO_PAGE = "([x, y]) => window.civicReviewViewer.view.clientToPage({x, y})"
+
+
+def page_point_at(page, at):
+    return page.evaluate(TO_PAGE, [at["x"], at["y"]])
+
+
+def view_centre(page):
+    view = page.locator("#sheet-view").bounding_box()
+    return {"x": view["x"] + view["width"] / 2, "y": view["y"] + view["height"] / 2}
+
+
+def zoom_of(page):
+    return int(page.locator("#sheet-view").get_attribute("data-zoom"))
+
+
+def type_zoom(page, zoom):
+    page.fill("#zoom-input", str(zoom))
+    page.press("#zoom-input", "Enter")
+    wait_drawn(page, zoom=zoom)
+
+
+def wheel_at(page, at, delta, modifier=None):
+    page.mouse.move(at["x"], at["y"])
+    if modifier:
+        page.keyboard.down(modifier)
+    for _ in range(3):
+        page.mouse.wheel(0, delta)
+    if modifier:
+        page.keyboard.up(modifier)
+
+
+def scroll_position(page):
+    return page.evaluate(
+        "() => { const v = document.querySelector('#sheet-view'); return [v.scrollLeft, v.scrollTop]; }"
+    )
+
+
+PINCH = """([x, y, from, to]) => {
+  const view = document.querySelector('#sheet-view');
+  const touch = (type, id, dx) => view.dispatchEvent(new PointerEvent(type, {
+    pointerId: id, pointerType: 'touch', isPrimary: id === 11, bubbles: true, button: 0,
+    clientX: x + dx, clientY: y}));
+  touch('pointerdown', 11, -from); touch('pointerdown', 12, from);
+  for (let step = 1; step <= 5; step++) {
+    const spread = from + (to - from) * step / 5;
+    touch('pointermove', 11, -spread); touch('pointermove', 12, spread);
+  }
+  touch('pointerup', 11, -to); touch('pointerup', 12, to);
+}"""
+
+
+def test_navigation_like_a_cad_viewer(new_page, demo_version):
+    """The wheel zooms at the cursor (or scrolls, as a setting), typed zoom keeps the centre, space-drag
+    and middle-drag pan whatever tool is chosen, two fingers pinch, and "previous view" steps back."""
     page = open_viewer(new_page, demo_version["id"])
     wait_drawn(page, sheet=1)
-    page.fill("#zoom-input", "100")
-    page.press("#zoom-input", "Enter")
-    wait_drawn(page, zoom=100)
+    type_zoom(page, 100)
     view = page.locator("#sheet-view").bounding_box()
     cursor = {"x": view["x"] + view["width"] * 0.3, "y": view["y"] + view["height"] * 0.6}
-    to_page = "([x, y]) => window.civicReviewViewer.view.clientToPage({x, y})"
-    before = page.evaluate(to_page, [cursor["x"], cursor["y"]])
 
-    page.mouse.move(cursor["x"], cursor["y"])
-    page.keyboard.down("Control")
-    for _ in range(3):
-        page.mouse.wheel(0, -100)
-    page.keyboard.up("Control")
-
+    before = page_point_at(page, cursor)
+    wheel_at(page, cursor, -100)  # no Ctrl: the wheel zooms, about the cursor
     page.wait_for_function("() => Number(document.querySelector('#sheet-view').dataset.zoom) > 150")
     wait_drawn(page)
-    zoom = int(page.locator("#sheet-view").get_attribute("data-zoom"))
-    assert zoom > 150
-    after = page.evaluate(to_page, [cursor["x"], cursor["y"]])
+    after = page_point_at(page, cursor)
     assert math.dist((before["x"], before["y"]), (after["x"], after["y"])) < 1.5  # points
+    zoomed = zoom_of(page)
+    wheel_at(page, cursor, 100, modifier="Control")  # Ctrl+wheel zooms too (and a trackpad's pinch)
+    page.wait_for_function(f"() => Number(document.querySelector('#sheet-view').dataset.zoom) < {zoomed}")
     assert page.evaluate("devicePixelRatio") == 1  # the browser itself did not zoom
+
+    wheel_mode = page.get_by_role("button", name="Wheel zooms")
+    wheel_mode.click()
+    expect(wheel_mode).to_have_attribute("aria-pressed", "false")
+    type_zoom(page, 300)
+    scrolled_from = scroll_position(page)
+    wheel_at(page, cursor, 100)  # now the wheel scrolls
+    page.wait_for_function(f"() => document.querySelector('#sheet-view').scrollTop > {scrolled_from[1]}")
+    assert zoom_of(page) == 300
+    page.reload()  # the setting is kept
+    wait_drawn(page, sheet=1)
+    expect(page.get_by_role("button", name="Wheel zooms")).to_have_attribute("aria-pressed", "false")
+    page.get_by_role("button", name="Wheel zooms").click()
+
+    type_zoom(page, 200)
+    centre = page_point_at(page, view_centre(page))
+    type_zoom(page, 800)  # typed zoom keeps what is at the centre of the view
+    at_800 = page_point_at(page, view_centre(page))
+    assert math.dist((centre["x"], centre["y"]), (at_800["x"], at_800["y"])) < 1.5
+
+    page.get_by_test_id("markup-toolbar").get_by_role(
+        "button", name="Revision cloud"
+    ).click()  # a drawing tool is chosen
+    markups = page.locator(".markup-layer .markup-shapes .markup").count()
+    start = scroll_position(page)
+    page.mouse.move(cursor["x"], cursor["y"])
+    page.keyboard.down(" ")
+    page.mouse.down()
+    page.mouse.move(cursor["x"] - 150, cursor["y"] - 100, steps=5)
+    page.mouse.up()
+    page.keyboard.up(" ")
+    moved = scroll_position(page)
+    assert moved[0] == pytest.approx(start[0] + 150, abs=2) and moved[1] == pytest.approx(start[1] + 100, abs=2)
+    page.mouse.move(cursor["x"], cursor["y"])
+    page.mouse.down(button="middle")
+    page.mouse.move(cursor["x"] + 50, cursor["y"] + 40, steps=5)
+    page.mouse.up(button="middle")
+    again = scroll_position(page)
+    assert again[0] == pytest.approx(moved[0] - 50, abs=2) and again[1] == pytest.approx(moved[1] - 40, abs=2)
+    assert page.locator(".markup-layer .markup-shapes .markup").count() == markups  # nothing was drawn
+    page.keyboard.press("Escape")
+
+    type_zoom(page, 100)
+    page.evaluate(PINCH, [view_centre(page)["x"], view_centre(page)["y"], 50, 100])  # fingers spread to twice apart
+    page.wait_for_function("() => Number(document.querySelector('#sheet-view').dataset.zoom) === 200")
+
+    previous = page.get_by_role("button", name="Previous view")
+    there = page_point_at(page, view_centre(page))
+    page.get_by_role("button", name="Next sheet").click()
+    wait_drawn(page, sheet=2)
+    previous.click()  # back to sheet 1, as it was
+    wait_drawn(page, sheet=1, zoom=200)
+    back = page_point_at(page, view_centre(page))
+    assert math.dist((there["x"], there["y"]), (back["x"], back["y"])) < 2
+    page.locator("#sheet-view").focus()
+    page.keyboard.press("Alt+ArrowLeft")  # and again, by key: as it was before 100% was typed
+    wait_drawn(page, sheet=1, zoom=800)
+    assert page.url.endswith("#page=1")  # the browser did not go back a page
+    assert page.errors == []
 
 
 def test_page_points_map_to_screen_pixels_and_back(new_page, demo_version, sheets):

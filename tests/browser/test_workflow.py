@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import _manage
 
 pytestmark = pytest.mark.browser
@@ -67,6 +68,7 @@ def test_fire_and_building_approve_then_the_planning_head_approves_and_the_case_
     expect(workflow.get_by_test_id("task-fire-review")).to_contain_text(re.compile(r"Due "))
     expect(workflow.get_by_test_id("task-building-review")).to_be_visible()
     expect(workflow.get_by_test_id("stage-2")).to_contain_text("not started")
+    assert_accessible(planner, "a workflow in review")
 
     head = new_page("planning_head")
     head.get_by_role("link", name="Dashboard").click()
@@ -87,6 +89,7 @@ def test_fire_and_building_approve_then_the_planning_head_approves_and_the_case_
 
     card = task_card(awaiting, library)  # arrives live on the head's open dashboard
     expect(card).to_contain_text("Approval · stage 2, Approval")
+    assert_accessible(head, "a task awaiting the head's decision")
     card.get_by_placeholder(re.compile("Comment")).fill("Consistent with the site plan approval.")
     card.get_by_role("button", name="Approve", exact=True).click()
     expect(card).to_have_count(0)
@@ -98,7 +101,22 @@ def test_fire_and_building_approve_then_the_planning_head_approves_and_the_case_
     expect(approval).to_contain_text("Consistent with the site plan approval.")
     planner.get_by_test_id("audit-trail").locator("summary").first.click()
     expect(planner.get_by_test_id("audit-trail")).to_contain_text("the review ended: approved")
-    for page in (planner, head, head_inbox):
+    assert_accessible(planner, "an approved workflow, its audit trail open")
+
+    director = new_page("admin")  # staff read every department's figures
+    director.get_by_role("link", name="Dashboard").click()
+    figures = director.get_by_test_id("insight")
+    turnaround = figures.get_by_test_id("turnaround-table")
+    expect(turnaround.locator("tbody tr").filter(has_text="fire")).to_have_count(1)
+    expect(turnaround.locator("tbody tr").filter(has_text="building")).to_have_count(1)
+    expect(figures.get_by_test_id("outcomes-table")).to_contain_text("building_permit")
+    figures.get_by_label("Department", exact=True).select_option("fire")
+    figures.get_by_role("button", name="Show").click()
+    expect(turnaround.locator("tbody tr").filter(has_text="building")).to_have_count(0)
+    csv = figures.get_by_role("link", name="CSV").first
+    expect(csv).to_have_attribute("href", re.compile(r"turnaround\.csv\?department=fire$"))
+    assert_accessible(director, "the figures, filtered")
+    for page in (planner, head, head_inbox, director):
         assert page.errors == []
 
 

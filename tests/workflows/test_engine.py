@@ -260,7 +260,8 @@ def test_every_step_is_recorded_and_the_chain_holds(plans, submit, decide):
 
     actions = list(AuditEntry.objects.filter(case=plans.case).values_list("action", "actor_name"))
     assert actions == [
-        ("case.permissions", "system"),  # the case opened (outside a request: no user to name)
+        ("case.opened", "planner"),
+        ("case.permissions", "system"),  # its departments given access (outside a request: no user to name)
         ("case.permissions", "planner"),  # fire and building may now see it
         ("workflow.submitted", "planner"),
         ("task.decided", "fire"),
@@ -285,3 +286,18 @@ def test_the_submitter_hears_of_each_decision_but_not_of_their_own(plans, submit
         Notification.objects.filter(recipient=plans.demo.planner, kind="task.decided").values_list("text", flat=True)
     )
     assert told == [f"{plans.case.number} Architectural plan set v1: Fire corrections required — Hydrant spacing."]
+
+
+def test_heads_hear_when_a_department_returns_the_set_for_corrections(plans, submit, decide):
+    submit(departments=["planning", "fire"])
+
+    decide("fire", "review", "corrections_required", comment="Hydrant spacing.")
+    decide("planning", "review", "approved")
+
+    def told(user):
+        return list(Notification.objects.filter(recipient=user, kind="task.decided").values_list("text", flat=True))
+
+    returned = f"{plans.case.number} Architectural plan set v1: Fire corrections required — Hydrant spacing."
+    assert told(plans.demo.fire_head) == [returned]  # the department's head
+    assert told(plans.demo.planning_head) == [returned]  # the lead department's head: not told of approvals
+    assert told(plans.demo.building_head) == []

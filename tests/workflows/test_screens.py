@@ -52,6 +52,15 @@ def test_the_heads_dashboard_shows_the_queue_and_the_approval_awaiting_them(plan
     assert "Latest decisions" in page and "planner" in page
 
 
+def test_the_lead_departments_head_sees_every_departments_decisions_on_its_cases(plans, submit, decide, browser_as):
+    submit(departments=["planning", "fire"])
+    decide("fire", "review", "corrections_required", comment="Hydrant spacing.")
+
+    page = browser_as(plans.demo.planning_head).get("/dashboard/").content.decode()
+
+    assert "No decisions yet" not in page and "Hydrant spacing." in page
+
+
 def test_a_reviewer_who_heads_nothing_is_told_so_on_the_dashboard(plans, browser_as):
     page = browser_as(plans.demo.fire).get("/dashboard/").content.decode()
 

@@ -32,7 +32,7 @@ from documents.selectors import visible_version
 from documents.services.cases import can_upload, set_departments
 from reviews.services.notifications import notify
 from workflows import selectors
-from workflows.models import StageRun, Task, Workflow, WorkflowStep, WorkflowTemplate
+from workflows.models import Decision, StageRun, Task, Workflow, WorkflowStep, WorkflowTemplate
 from workflows.services import business_days, machine, release
 
 log = logging.getLogger(__name__)
@@ -419,9 +419,13 @@ def _notify_assigned(task):
 
 
 def _notify_decided(task, workflow, decider):
-    """Tell whoever submitted the plans (unless they decided it themselves)."""
+    """Tell whoever submitted the plans, and when a department returns the set for corrections
+    its heads and the lead department's heads too (but not whoever decided it)."""
+    told = [workflow.submitted_by]
+    if task.decision == Decision.CORRECTIONS_REQUIRED:
+        told += [*task.department.heads.all(), *workflow.case.lead_department.heads.all()]
     notify(
-        [user for user in [workflow.submitted_by] if user.pk != decider.pk],
+        [user for user in told if user.pk != decider.pk],
         kind="task.decided",
         text=f"{_describe(task.workflow)}: {task.department.name} {task.get_decision_display().lower()}"
         + (f" — {task.comment[:200]}" if task.comment else ""),

@@ -36,7 +36,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from documents.selectors import reviews_version, visible_version
+from documents.selectors import reviews_version, sheet_name, visible_version
 from reviews.services import audience
 from workflows.models import Task, Workflow
 
@@ -300,7 +300,7 @@ def _comments(items, pages, st, *, heading="Comments", empty="There are no open 
     for department, by_page in by_department.items():
         story.append(Paragraph(f"{_text(department.name)} Department", st["h2"]))
         for page, found in sorted(by_page.items()):
-            story.append(Paragraph(_text(_sheet_heading(page, pages.get(page))), st["h3"]))
+            story.append(Paragraph(_text(sheet_name(page, pages.get(page))), st["h3"]))
             for number, markup, text in found:
                 block = [Paragraph(
                     f"<b>{number}.</b>&nbsp;&nbsp;{_text(text)}"
@@ -317,12 +317,6 @@ def _comments(items, pages, st, *, heading="Comments", empty="There are no open 
                     )
                 story.append(KeepTogether(block))
     return story
-
-
-def _sheet_heading(number, page):
-    label, title = (page.label, page.title) if page is not None else ("", "")
-    name = f"Sheet {label}" if label else f"Page {number}"
-    return f"{name} — {title} (page {number})" if title else (f"{name} (page {number})" if label else name)
 
 
 def _numbered(footer):

@@ -1,5 +1,7 @@
 // Typing a markup's text where it sits on the sheet: a textarea over its box, scaled with the
-// sheet. Ctrl+Enter or a click elsewhere keeps the text; Escape cancels.
+// sheet and growing with the text as the box will. Ctrl+Enter or a click elsewhere keeps the
+// text; Escape cancels.
+import { fittedBox, measureText } from "./text_fit.js";
 
 export class TextEditor {
   constructor(overlay) {
@@ -20,8 +22,13 @@ export class TextEditor {
     field.placeholder = placeholder;
     field.setAttribute("aria-label", "Markup text");
     field.dataset.noPan = "";
-    const size = { "--x": box.x, "--y": box.y, "--w": Math.max(box.width, 60), "--h": Math.max(box.height, 24), "--fs": fontSize };
-    for (const [name, value] of Object.entries(size)) field.style.setProperty(name, String(value));
+    const place = () => {
+      const fitted = fittedBox(box, field.value, fontSize, measureText);
+      const size = { "--x": box.x, "--y": box.y, "--w": fitted.width, "--h": fitted.height, "--fs": fontSize };
+      for (const [name, value] of Object.entries(size)) field.style.setProperty(name, String(value));
+    };
+    place();
+    field.addEventListener("input", place);
     field.style.color = color;
     this.overlay.append(field);
     return new Promise((resolve) => {

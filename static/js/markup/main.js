@@ -21,8 +21,9 @@ import { MarkupThread } from "./thread.js";
 import { MarkupToolbar } from "./toolbar.js";
 import { DrawingTools } from "./tools.js";
 
-function caseDepartments(root) {
-  const template = root.querySelector("#case-departments");
+/** What a <template> of the page lists: one object of data-* fields per child. */
+function listed(root, id) {
+  const template = root.querySelector(`#${id}`);
   return [...(template?.content.children || [])].map((item) => ({ ...item.dataset }));
 }
 
@@ -32,7 +33,7 @@ export function startMarkup(viewer) {
   const view = viewer.view;
   const sheetLabel = (number) => viewer.pages?.[number - 1]?.label || String(number);
 
-  const session = new MarkupSession(caseDepartments(root));
+  const session = new MarkupSession(listed(root, "case-departments"));
   const store = new MarkupStore();
   const notices = new Notices(root.querySelector("#markup-notice")).bindClose();
   const status = new ConnectionStatus(root.querySelector("#connection-status"), session);
@@ -50,9 +51,14 @@ export function startMarkup(viewer) {
   const tools = new DrawingTools({ view, layer, store, session, actions, editor, toolbar, onCalibrate });
   calibration = new Calibration(root, { view, store, session, actions, notices, tools, sheetLabel });
   const list = new MarkupList(root.querySelector("#markup-panel"), { store, session, viewer, layer, sheetLabel });
-  const thread = new MarkupThread(root.querySelector("#markup-detail"), { store, session, actions, sheetLabel, notices });
+  const thread = new MarkupThread(root.querySelector("#markup-detail"), {
+    store, session, actions, sheetLabel, notices, pages: viewer.pages, people: listed(root, "case-people"),
+  });
   const presence = new Presence({ element: root.querySelector("#presence"), view, viewer, socket, session, sheetLabel });
-  bindMarkupKeys({ session, tools, selection, history, actions, thread, editor });
+  bindMarkupKeys({ session, store, tools, selection, history, thread, editor, list });
+  root
+    .querySelector("[data-action=zoom-to-markup]")
+    .addEventListener("click", () => list.reveal(store.get(session.selectedId)));
 
   // Drawing tools take the pointer: the sheet no longer pans under them.
   session.addEventListener("tool", () => {

@@ -1,11 +1,12 @@
-// @mentions of the case's departments in a reply: an autocomplete menu while typing, and the
-// mentions picked out when a reply is shown.
+// @mentions of the case's departments and reviewers in a reply: an autocomplete menu while
+// typing, and the mentions picked out when a reply is shown. Each one mentionable is
+// {slug (the name after @), name, color}.
 
 const TYPING = /(^|\s)@([a-z0-9_-]*)$/i;
 const MENTION = /(@[a-z0-9][a-z0-9_-]*)/gi;
 
 export class MentionMenu {
-  /** field: the reply textarea; menu: an empty list under it; departments: [{slug, name, color}]. */
+  /** field: the reply textarea; menu: an empty list under it; departments: who may be mentioned. */
   constructor(field, menu, departments) {
     Object.assign(this, { field, menu, departments });
     this.matches = [];
@@ -51,7 +52,9 @@ export class MentionMenu {
   update() {
     const typed = this.#typed();
     this.matches = typed
-      ? this.departments.filter((d) => d.slug.startsWith(typed.query) || d.name.toLowerCase().startsWith(typed.query))
+      ? this.departments.filter(
+          (d) => d.slug.toLowerCase().startsWith(typed.query) || d.name.toLowerCase().split(/\s+/).some((word) => word.startsWith(typed.query)),
+        )
       : [];
     if (!this.matches.length) return this.close();
     this.active = Math.min(this.active, this.matches.length - 1);

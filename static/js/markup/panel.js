@@ -150,7 +150,8 @@ export class MarkupList {
     if (!annotation) return;
     this.session.select(annotation.id);
     const view = this.viewer.view;
-    if (view.page?.number !== annotation.page) await this.viewer.go(annotation.page);
+    this.viewer.rememberView(); // "previous view" comes back here
+    if (view.page?.number !== annotation.page) await this.viewer.go(annotation.page, { remember: false });
     const box = bounds(annotation.geometry.points);
     // Zoom in until it fills half the view, but no further than REVEAL_MAX_ZOOM.
     const widthZoom = (view.scroller.clientWidth * 0.5) / Math.max(box.width, 1);

@@ -3,9 +3,10 @@
 // discussed but show no handles. The selected markup is outlined on the sheet.
 
 import { BOX_KINDS, TEXT_KINDS } from "./kinds.js";
-import { bounds, calloutBox, clampToPage, handlesOf, reshape, translate } from "./geometry.js";
+import { bounds, clampToPage, handlesOf, reshape, translate } from "./geometry.js";
 import { cloudBulge } from "./shapes.js";
 import { screenGroup, svg } from "./svg.js";
+import { DEFAULT_FONT_SIZE, fitText, textBox } from "./text_fit.js";
 
 const DRAG_PX = 3;
 
@@ -101,11 +102,13 @@ export class SelectionTool {
 
   async editText(annotation) {
     if (!this.session.canEdit(annotation)) return;
-    const box = annotation.kind === "callout" ? calloutBox(annotation.geometry.points) : bounds(annotation.geometry.points);
-    const style = annotation.style || {};
-    const options = { text: annotation.text, fontSize: style.font_size ?? 12, color: this.session.colorOf(annotation) };
-    const text = await this.editor.edit(box, options);
-    if (text !== null && text.trim() !== annotation.text) this.actions.update(annotation.id, { text: text.trim() });
+    const { kind, geometry } = annotation;
+    const fontSize = annotation.style?.font_size ?? DEFAULT_FONT_SIZE;
+    const options = { text: annotation.text, fontSize, color: this.session.colorOf(annotation) };
+    const text = (await this.editor.edit(textBox(kind, geometry.points), options))?.trim();
+    if (text === undefined || text === annotation.text) return;
+    const points = kind === "stamp" ? geometry.points : fitText(kind, geometry.points, text, fontSize);
+    this.actions.update(annotation.id, { text, geometry: { ...geometry, points } });
   }
 
   /** A click on the bare sheet (not a drag to pan it) drops the selection. */

@@ -5,9 +5,9 @@
 import { bounds, calloutBox, centroid, leaderStart, readableAngle } from "./geometry.js";
 import { measurementText } from "./scale.js";
 import { pointsAttribute, screenGroup, svg } from "./svg.js";
+import { DEFAULT_FONT_SIZE } from "./text_fit.js";
 
 const DEFAULT_WIDTH = 2;
-const DEFAULT_FONT = 12;
 
 /** The SVG group of `annotation`; `context`: {color, scale (the sheet's drawing scale or null)}. */
 export function drawMarkup(annotation, context) {
@@ -85,7 +85,7 @@ export function cloudPath(box) {
 }
 
 function textBlock(box, text, { style, color, className = "mk-text" }) {
-  const size = style.font_size ?? DEFAULT_FONT;
+  const size = style.font_size ?? DEFAULT_FONT_SIZE;
   const content = document.createElementNS("http://www.w3.org/1999/xhtml", "div");
   content.className = className;
   content.style.fontSize = `${size}px`;

@@ -20,7 +20,7 @@ const TOOL_KEYS = {
   s: "stamp",
 };
 
-export function bindMarkupKeys({ session, tools, selection, history, actions, thread, editor }) {
+export function bindMarkupKeys({ session, store, tools, selection, history, thread, editor, list }) {
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.altKey) return;
     if (event.target.closest?.("input, textarea, select, [contenteditable], dialog")) return;
@@ -50,6 +50,8 @@ export function bindMarkupKeys({ session, tools, selection, history, actions, th
         };
       case "Enter":
         return tools.drawing ? () => tools.finishChain() : null;
+      case "z":
+        return session.selectedId !== null ? () => list.reveal(store.get(session.selectedId)) : null;
       case "Backspace":
       case "Delete":
         if (tools.drawing) return () => tools.undoPoint();

@@ -4,14 +4,18 @@
 import { apiFetch } from "../api.js";
 import { kindLabel } from "./kinds.js";
 import { MentionMenu, withMentions } from "./mentions.js";
+import { sheetLink, sheetRefs, withSheetLinks } from "./sheet_links.js";
 import { measurementText } from "./scale.js";
 import { initials } from "./session.js";
 
 const TIME = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
 
 export class MarkupThread {
-  constructor(root, { store, session, actions, sheetLabel, notices }) {
-    Object.assign(this, { root, store, session, actions, sheetLabel, notices });
+  constructor(root, { store, session, actions, sheetLabel, notices, pages, people = [] }) {
+    Object.assign(this, { root, store, session, actions, sheetLabel, notices, pages });
+    // Who a reply may @mention: the case's departments, and the people reviewing it (a name that
+    // is a department's is the department's, as on the server).
+    this.mentionable = new Map([...people.map((p) => [p.slug.toLowerCase(), p]), ...session.departments]);
     const $ = (selector) => root.querySelector(selector);
     this.parts = {
       icon: $("#detail-icon"),
@@ -21,6 +25,7 @@ export class MarkupThread {
       note: $("#detail-text"),
       noteLabel: $("#detail-note-label"),
       noteReadOnly: $("#detail-text-readonly"),
+      sheetLinks: $("#detail-sheet-links"),
       status: $("[data-action=toggle-status]"),
       remove: $("[data-action=delete-markup]"),
       thread: $("#thread"),
@@ -30,7 +35,7 @@ export class MarkupThread {
       send: $("#reply-form [type=submit]"),
     };
     this.loading = new Set();
-    this.mentions = new MentionMenu(this.parts.reply, $("#mention-menu"), [...session.departments.values()]);
+    this.mentions = new MentionMenu(this.parts.reply, $("#mention-menu"), [...this.mentionable.values()]);
     this.#bind();
     session.addEventListener("select", () => this.render());
     session.addEventListener("editable", () => this.render());
@@ -127,13 +132,14 @@ export class MarkupThread {
     if (document.activeElement !== note) note.value = annotation.text || "";
     noteReadOnly.hidden = editable || !annotation.text;
     noteReadOnly.textContent = annotation.text || "";
+    this.#showSheetLinks(annotation.text);
     status.hidden = !this.session.canSetStatus(annotation) || annotation.pending;
     status.textContent = annotation.status === "open" ? "Resolve" : "Reopen";
     remove.hidden = !editable;
     const canReply = this.session.canAnnotate && !annotation.pending;
     reply.disabled = !canReply;
     send.disabled = !canReply;
-    reply.placeholder = canReply ? "Reply… type @ to mention a department" : "Only departments taking part in this case can reply.";
+    reply.placeholder = canReply ? "Reply… type @ to mention a person or a department" : "Only departments taking part in this case can reply.";
     this.#renderThread();
     this.#load(annotation);
   }
@@ -169,6 +175,14 @@ export class MarkupThread {
     this.parts.thread.lastElementChild?.scrollIntoView({ block: "nearest" });
   }
 
+  /** The sheets the markup's text names, as links (its text may sit in a field, where links cannot). */
+  #showSheetLinks(text) {
+    const refs = sheetRefs(text, this.pages);
+    const { sheetLinks } = this.parts;
+    sheetLinks.hidden = refs.length === 0;
+    sheetLinks.replaceChildren(refs.length ? "Sheets named: " : "", ...refs.flatMap((ref, i) => [i ? ", " : "", sheetLink(ref)]));
+  }
+
   #comment(comment, pending = false) {
     const item = document.createElement("li");
     item.className = `comment${pending ? " is-pending" : ""}`;
@@ -185,7 +199,7 @@ export class MarkupThread {
     const time = item.querySelector(".comment-time");
     time.textContent = pending ? "sending…" : TIME.format(new Date(comment.created_at));
     if (!pending) time.dateTime = comment.created_at;
-    item.querySelector(".comment-body").append(...withMentions(comment.body, this.session.departments));
+    item.querySelector(".comment-body").append(...withSheetLinks(withMentions(comment.body, this.mentionable), this.pages));
     return item;
   }
 }

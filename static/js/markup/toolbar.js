@@ -1,7 +1,8 @@
 // The markup toolbar: tools, the colour and line width of what is drawn (or of the selected
 // markup, when it is one's own), the stamp's words, undo and redo.
 
-import { STAMPS } from "./kinds.js";
+import { STAMPS, TEXT_KINDS } from "./kinds.js";
+import { DEFAULT_FONT_SIZE, FONT_SIZES, fitText } from "./text_fit.js";
 
 export const PALETTE = ["#d32f2f", "#ef6c00", "#f9a825", "#2e7d32", "#00897b", "#1565c0", "#6a1b9a", "#ad1457", "#5d4037", "#263238"];
 const WIDTHS = [0.5, 1, 2, 3, 5, 8];
@@ -11,11 +12,13 @@ export class MarkupToolbar {
     Object.assign(this, { root, session, store, history, actions });
     this.color = null; // null: the department's colour
     this.width = 2;
+    this.fontSize = DEFAULT_FONT_SIZE;
     this.stampText = STAMPS[0];
     this.tools = [...root.querySelectorAll("[data-tool]")];
     this.colorButton = root.querySelector("[data-action=pick-color]");
     this.colorMenu = root.querySelector("#color-menu");
     this.widthSelect = root.querySelector("#line-width");
+    this.fontSelect = root.querySelector("#font-size");
     this.stampSelect = root.querySelector("#stamp-text");
     this.undoButton = root.querySelector("[data-action=undo]");
     this.redoButton = root.querySelector("[data-action=redo]");
@@ -25,6 +28,8 @@ export class MarkupToolbar {
     this.#buildStampMenu();
     this.widthSelect.replaceChildren(...WIDTHS.map((w) => new Option(`${w} pt`, String(w), false, w === this.width)));
     this.widthSelect.addEventListener("change", () => this.#setWidth(Number(this.widthSelect.value)));
+    this.fontSelect.replaceChildren(...FONT_SIZES.map((size) => new Option(`${size} pt text`, String(size), false, size === this.fontSize)));
+    this.fontSelect.addEventListener("change", () => this.#setFontSize(Number(this.fontSelect.value)));
     this.undoButton.addEventListener("click", () => history.undo());
     this.redoButton.addEventListener("click", () => history.redo());
 
@@ -43,7 +48,7 @@ export class MarkupToolbar {
   styleFor(kind) {
     const color = this.color || this.session.user?.color || "#1565c0";
     if (kind === "highlight") return { color, opacity: 1 };
-    if (kind === "text" || kind === "callout") return { color, width: Math.min(this.width, 2), font_size: 12 };
+    if (kind === "text" || kind === "callout") return { color, width: Math.min(this.width, 2), font_size: this.fontSize };
     if (kind === "stamp") return { color, width: 2.5 };
     return { color, width: this.width };
   }
@@ -65,6 +70,17 @@ export class MarkupToolbar {
     const target = this.#target;
     if (target) this.actions.update(target.id, { style: { ...target.style, width } });
     else this.width = width;
+  }
+
+  /** New text gets this size; a selected text box or callout takes it, and grows to hold its text. */
+  #setFontSize(size) {
+    const target = this.#target;
+    if (!target || !TEXT_KINDS.has(target.kind) || target.kind === "stamp") {
+      this.fontSize = size;
+      return;
+    }
+    const points = fitText(target.kind, target.geometry.points, target.text, size);
+    this.actions.update(target.id, { style: { ...target.style, font_size: size }, geometry: { ...target.geometry, points } });
   }
 
   #buildColorMenu() {
@@ -112,7 +128,7 @@ export class MarkupToolbar {
   #showEditable() {
     const editable = this.session.canAnnotate;
     for (const button of this.tools) if (button.dataset.tool !== "select") button.disabled = !editable;
-    for (const control of [this.colorButton, this.widthSelect, this.stampSelect]) control.disabled = !editable;
+    for (const control of [this.colorButton, this.widthSelect, this.fontSelect, this.stampSelect]) control.disabled = !editable;
     this.root.classList.toggle("is-read-only", !editable);
     this.#showHistory();
   }
@@ -125,6 +141,9 @@ export class MarkupToolbar {
     const width = target ? target.style?.width ?? 2 : this.width;
     if (!WIDTHS.includes(width)) this.widthSelect.append(new Option(`${width} pt`, String(width)));
     this.widthSelect.value = String(width);
+    const fontSize = target && TEXT_KINDS.has(target.kind) ? target.style?.font_size ?? DEFAULT_FONT_SIZE : this.fontSize;
+    if (!FONT_SIZES.includes(fontSize)) this.fontSelect.append(new Option(`${fontSize} pt text`, String(fontSize)));
+    this.fontSelect.value = String(fontSize);
   }
 
   #showHistory() {

@@ -4,8 +4,9 @@
 // ask for their text where they stand; then the markup is sent and selected.
 
 import { BOX_KINDS, CHAIN_KINDS, SEGMENT_KINDS } from "./kinds.js";
-import { bounds, calloutBox, clampToPage, distance, thin } from "./geometry.js";
+import { bounds, clampToPage, distance, thin } from "./geometry.js";
 import { drawMarkup } from "./shapes.js";
+import { fitText, textBox } from "./text_fit.js";
 
 const CLICK_PX = 4; // a press that moves less than this (screen px) is a click
 const STAMP_SIZE = [180, 56]; // points, for a stamp placed with a click
@@ -164,12 +165,13 @@ export class DrawingTools {
     const data = { page: this.view.page.number, kind, geometry: { points }, style: this.toolbar.styleFor(kind) };
     if (kind === "stamp") data.text = this.toolbar.stampText;
     if (kind === "text" || kind === "callout") {
-      const box = kind === "callout" ? calloutBox(points) : bounds(points);
+      const box = textBox(kind, points);
       const text = await this.editor.edit(box, { fontSize: data.style.font_size, color: data.style.color });
       this.draft = null;
       this.render();
       if (!text || !text.trim()) return null;
       data.text = text.trim();
+      data.geometry.points = fitText(kind, points, data.text, data.style.font_size);
     }
     this.session.setTool("select");
     const created = await this.actions.create(data);

@@ -73,3 +73,15 @@ export function pointsToPixels(point, scale) {
 export function pixelsToPoints(pixel, scale) {
   return { x: pixel.x / scale, y: pixel.y / scale };
 }
+
+/** The zoom factor of one wheel turn (`deltaY` in `deltaMode` units: 0 pixels, 1 lines, 2 pages). */
+export function wheelZoomFactor(deltaY, deltaMode) {
+  const pixels = deltaMode === 1 ? deltaY * 40 : deltaMode === 2 ? deltaY * 800 : deltaY;
+  return Math.exp(-Math.max(-300, Math.min(300, pixels)) * 0.0025);
+}
+
+/** Two fingers that were `startDistance` apart at `startZoom` and are `distance` apart now. */
+export function pinchZoom(startZoom, startDistance, distance) {
+  if (startDistance < 1) return clampZoom(startZoom); // fingers that landed together give no spread to follow
+  return clampZoom(startZoom * (distance / startDistance));
+}

@@ -1,14 +1,14 @@
 // Keyboard navigation of the viewer. Keys typed into form fields are left alone.
 
 /**
- * actions: {prev, next, first, last, zoomIn, zoomOut, fitPage, fitWidth, scroll(dy) → bool}
+ * actions: {prev, next, first, last, zoomIn, zoomOut, fitPage, fitWidth, scroll(dy) → bool, previousView}
  * scroll returns false when the sheet cannot scroll that way, so the arrows then change sheet.
  */
 export function bindKeys(target, actions) {
   target.addEventListener("keydown", (event) => {
-    if (event.altKey || event.defaultPrevented) return;
+    if (event.defaultPrevented) return;
     if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
-    const command = event.ctrlKey || event.metaKey ? withModifier(event.key) : plain(event.key, actions);
+    const command = event.altKey ? withAlt(event.key) : event.ctrlKey || event.metaKey ? withModifier(event.key) : plain(event.key, actions);
     if (!command) return;
     event.preventDefault();
     command(actions);
@@ -45,6 +45,11 @@ function plain(key, actions) {
     default:
       return null;
   }
+}
+
+/** Alt+← steps back to the previous view (CAD viewers' key), not back in the browser's history. */
+function withAlt(key) {
+  return key === "ArrowLeft" ? (a) => a.previousView() : null;
 }
 
 /** Ctrl/⌘ with +, - and 0 zoom the sheet rather than the whole browser page. */

@@ -7,10 +7,12 @@ import {
   clampZoom,
   fitZoom,
   pageLayout,
+  pinchZoom,
   pixelsToPoints,
   pointsToPixels,
   renderRatio,
   visibleRegion,
+  wheelZoomFactor,
 } from "./geometry.js";
 import { SheetPainter } from "./sheet_painter.js";
 
@@ -32,7 +34,9 @@ export class SheetView extends EventTarget {
     this.layout = null;
     this.painter = new SheetPainter(this.pageElement, this.overlay);
     this.timer = null;
-    this.panEnabled = true;
+    this.panEnabled = true; // a plain drag pans; a markup tool turns this off (space-drag and middle-drag still pan)
+    this.wheelZooms = true; // the wheel zooms at the cursor, as in CAD; false: it scrolls (Ctrl+wheel zooms)
+    this.spaceHeld = false;
 
     scroller.addEventListener("scroll", () => this.#schedule(SETTLE_MS), { passive: true });
     scroller.addEventListener("wheel", (event) => this.#onWheel(event), { passive: false });
@@ -102,6 +106,21 @@ export class SheetView extends EventTarget {
   clientToPage(point) {
     const origin = this.pageElement.getBoundingClientRect();
     return pixelsToPoints({ x: point.x - origin.left, y: point.y - origin.top }, this.layout.scale);
+  }
+
+  /** Where the view is: {page, zoom, fitMode, center (page points)}, for "previous view". */
+  snapshot() {
+    if (!this.page) return null;
+    const box = this.scroller.getBoundingClientRect();
+    const center = this.clientToPage({ x: box.left + this.scroller.clientWidth / 2, y: box.top + this.scroller.clientHeight / 2 });
+    return { page: this.page.number, zoom: this.zoom, fitMode: this.fitMode, center };
+  }
+
+  /** Back to a `snapshot()` of the sheet being shown. */
+  restore(view) {
+    if (view.fitMode) this.fit(view.fitMode);
+    else this.setZoom(view.zoom);
+    if (!view.fitMode || view.fitMode === "width") this.centerOn(view.center);
   }
 
   /** Scroll so that page point `point` is at the centre of the view. */
@@ -188,35 +207,114 @@ export class SheetView extends EventTarget {
   // --- input ---------------------------------------------------------------------------------
 
   #onWheel(event) {
-    if (!event.ctrlKey && !event.metaKey) return;
-    event.preventDefault(); // ctrl+wheel (and trackpad pinch) zooms the sheet, not the browser
-    const pixels = event.deltaMode === 1 ? event.deltaY * 40 : event.deltaMode === 2 ? event.deltaY * 800 : event.deltaY;
-    const factor = Math.exp(-Math.max(-300, Math.min(300, pixels)) * 0.0025);
-    this.setZoom(this.zoom * factor, { x: event.clientX, y: event.clientY });
+    const zooms = event.ctrlKey || event.metaKey || (this.wheelZooms && !event.shiftKey); // Shift+wheel scrolls sideways
+    if (!zooms) return;
+    event.preventDefault(); // the sheet zooms, not the browser (ctrl+wheel, a trackpad's pinch)
+    this.setZoom(this.zoom * wheelZoomFactor(event.deltaY, event.deltaMode), { x: event.clientX, y: event.clientY });
   }
 
-  /** Drag the sheet with the mouse to move around it (a markup tool may turn this off). */
+  /**
+   * Move around the sheet: a plain drag (mouse or one finger) when no markup tool is drawing;
+   * space-drag and middle-drag always, before a tool sees the press; two fingers pinch-zoom.
+   */
   #enablePanning() {
     let drag = null;
-    this.scroller.addEventListener("pointerdown", (event) => {
-      if (!this.panEnabled || event.pointerType !== "mouse" || (event.button !== 0 && event.button !== 1)) return;
-      if (event.target.closest("a, button, input, textarea, select, [data-no-pan]")) return;
+    const touches = new Map(); // pointerId -> {x, y} of the fingers on the sheet
+    let pinch = null;
+    const start = (event) => {
       drag = { x: event.clientX, y: event.clientY, left: this.scroller.scrollLeft, top: this.scroller.scrollTop };
-      this.scroller.setPointerCapture(event.pointerId);
+      try {
+        this.scroller.setPointerCapture(event.pointerId);
+      } catch {
+        // a synthetic or already-released pointer: the drag works without capture
+      }
       this.scroller.classList.add("is-panning");
       event.preventDefault();
+    };
+    const forced = (event) => event.button === 1 || (event.button === 0 && this.spaceHeld);
+    this.scroller.addEventListener(
+      "pointerdown",
+      (event) => {
+        if (event.pointerType === "touch") touches.set(event.pointerId, { x: event.clientX, y: event.clientY });
+        if (touches.size === 2) {
+          pinch = this.#pinchStart(touches);
+          drag = null;
+          event.stopPropagation(); // the second finger: a pinch, not a markup
+          return;
+        }
+        if (!forced(event)) return;
+        start(event);
+        event.stopPropagation(); // the markup tools never see it
+      },
+      { capture: true },
+    );
+    this.scroller.addEventListener("pointerdown", (event) => {
+      if (drag || !this.panEnabled || event.button !== 0 || event.pointerType === "pen") return;
+      if (event.target.closest("a, button, input, textarea, select, [data-no-pan]")) return;
+      start(event);
     });
     this.scroller.addEventListener("pointermove", (event) => {
+      if (touches.has(event.pointerId)) touches.set(event.pointerId, { x: event.clientX, y: event.clientY });
+      if (pinch && touches.size === 2) return this.#pinchMove(pinch, touches);
       if (!drag) return;
       this.scroller.scrollLeft = drag.left - (event.clientX - drag.x);
       this.scroller.scrollTop = drag.top - (event.clientY - drag.y);
     });
-    const end = () => {
+    const end = (event) => {
+      touches.delete(event.pointerId);
+      if (touches.size < 2) pinch = null;
       drag = null;
       this.scroller.classList.remove("is-panning");
     };
     this.scroller.addEventListener("pointerup", end);
     this.scroller.addEventListener("pointercancel", end);
+    this.#holdSpaceToPan();
+  }
+
+  #pinchStart(touches) {
+    const [a, b] = touches.values();
+    const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    return { zoom: this.zoom, distance: Math.hypot(a.x - b.x, a.y - b.y), point: this.clientToPage(mid) };
+  }
+
+  /** The page point first between the fingers stays between them, at the zoom their spread asks. */
+  #pinchMove(pinch, touches) {
+    const [a, b] = touches.values();
+    const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    this.setZoom(pinchZoom(pinch.zoom, pinch.distance, Math.hypot(a.x - b.x, a.y - b.y)), mid);
+    const now = this.pageToClient(pinch.point);
+    this.scroller.scrollLeft += now.x - mid.x;
+    this.scroller.scrollTop += now.y - mid.y;
+  }
+
+  /**
+   * While the space bar is held, a drag pans whatever tool is chosen: outside a field, and on a
+   * focused button only while the pointer is over the sheet (elsewhere space presses the button).
+   */
+  #holdSpaceToPan() {
+    let over = false;
+    this.scroller.addEventListener("pointerenter", () => (over = true));
+    this.scroller.addEventListener("pointerleave", () => (over = false));
+    const hold = (held) => {
+      this.spaceHeld = held;
+      this.scroller.classList.toggle("is-space-pan", held);
+    };
+    const pans = (event) => {
+      const target = event.target.closest ? event.target : document.body;
+      if (target.closest("input, textarea, select, [contenteditable]")) return false;
+      return over || !target.closest("button, a, summary");
+    };
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== " " || !pans(event)) return;
+      event.preventDefault(); // not a page scroll, nor a press of the focused button
+      if (!event.repeat) hold(true);
+    });
+    document.addEventListener("keyup", (event) => {
+      if (event.key !== " " || !this.spaceHeld) return;
+      event.preventDefault();
+      hold(false);
+    });
+    window.addEventListener("blur", () => hold(false));
   }
 
   // --- rendering -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { stepZoom } from "./geometry.js";
 import { bindKeys } from "./keyboard.js";
 import { SheetView } from "./sheet_view.js";
 import { ThumbnailStrip } from "./thumbnails.js";
+import { ViewHistory } from "./view_history.js";
 
 const root = document.getElementById("viewer");
 const $ = (selector) => root.querySelector(selector);
@@ -20,7 +21,10 @@ const controls = {
   next: $("[data-action=next]"),
   fitWidth: $("[data-action=fit-width]"),
   fitPage: $("[data-action=fit-page]"),
+  previousView: $("[data-action=previous-view]"),
+  wheelMode: $("[data-action=wheel-mode]"),
 };
+const WHEEL_SETTING = "civicreview.wheel"; // "scroll" for those who prefer the wheel to scroll
 const message = $("#viewer-message");
 
 function showMessage(text, kind = "info", link = null) {
@@ -59,6 +63,7 @@ class Viewer {
     this.count = this.pages ? this.pages.length : pdf.numPages;
     this.number = 0;
     this.view = new SheetView($("#sheet-view"));
+    this.views = new ViewHistory();
     this.thumbnails = new ThumbnailStrip($("#thumb-list"), this.pages || [], (n) => this.go(n));
     this.view.addEventListener("zoomchange", () => this.#showZoom());
     this.view.addEventListener("error", (event) => showMessage(event.detail.message, "error"));
@@ -75,9 +80,11 @@ class Viewer {
     return { number, width, height, label: "", thumbnail_url: null };
   }
 
-  async go(number) {
+  /** Show sheet `number`; the view left behind is kept for "previous view" unless `remember` is false. */
+  async go(number, { remember = true } = {}) {
     number = Math.min(this.count, Math.max(1, Math.round(number) || 1));
     if (number === this.number) return;
+    if (remember && this.number) this.rememberView();
     this.number = number;
     const sheet = await this.#sheet(number);
     if (this.number !== number) return;
@@ -87,6 +94,32 @@ class Viewer {
     const page = await this.pdf.getPage(number);
     performance.mark(`civicreview:page-${number}`);
     this.view.setPdfPage(number, page);
+  }
+
+  /** Keep where the view is now, before a jump away from it. */
+  rememberView() {
+    this.views.push(this.view.snapshot());
+    controls.previousView.disabled = false;
+  }
+
+  /** Back to where the view was before the last jump (sheet, zoom and centre). */
+  async previousView() {
+    const view = this.views.pop();
+    controls.previousView.disabled = this.views.size === 0;
+    if (!view) return;
+    await this.go(view.page, { remember: false });
+    this.view.restore(view);
+  }
+
+  #fit(mode) {
+    this.rememberView();
+    this.view.fit(mode);
+  }
+
+  #setWheelZooms(zooms) {
+    this.view.wheelZooms = zooms;
+    controls.wheelMode.setAttribute("aria-pressed", String(zooms));
+    localStorage.setItem(WHEEL_SETTING, zooms ? "zoom" : "scroll");
   }
 
   #showPage(sheet) {
@@ -121,12 +154,21 @@ class Viewer {
       last: () => this.go(this.count),
       zoomIn: () => this.view.setZoom(stepZoom(this.view.zoom, 1)),
       zoomOut: () => this.view.setZoom(stepZoom(this.view.zoom, -1)),
-      fitWidth: () => this.view.fit("width"),
-      fitPage: () => this.view.fit("page"),
+      fitWidth: () => this.#fit("width"),
+      fitPage: () => this.#fit("page"),
       scroll: (direction) => this.#scrollBy(direction),
+      previousView: () => this.previousView(),
+      "wheel-mode": () => this.#setWheelZooms(!this.view.wheelZooms),
       "toggle-thumbs": () => root.classList.toggle("thumbs-hidden"),
     };
-    const names = { "zoom-in": "zoomIn", "zoom-out": "zoomOut", "fit-width": "fitWidth", "fit-page": "fitPage" };
+    const names = {
+      "zoom-in": "zoomIn",
+      "zoom-out": "zoomOut",
+      "fit-width": "fitWidth",
+      "fit-page": "fitPage",
+      "previous-view": "previousView",
+    };
+    this.#setWheelZooms(localStorage.getItem(WHEEL_SETTING) !== "scroll");
     root.addEventListener("click", (event) => {
       const button = event.target.closest("[data-action]");
       if (button) actions[names[button.dataset.action] || button.dataset.action]?.();
@@ -146,7 +188,10 @@ class Viewer {
     zoomForm.addEventListener("submit", (event) => {
       event.preventDefault();
       const zoom = Number.parseFloat(controls.zoomInput.value);
-      if (Number.isFinite(zoom)) this.view.setZoom(zoom);
+      if (Number.isFinite(zoom)) {
+        this.rememberView();
+        this.view.setZoom(zoom); // about the view's centre
+      }
       this.#showZoom();
       controls.zoomInput.blur();
     });

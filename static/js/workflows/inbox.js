@@ -1,14 +1,12 @@
-// The inbox: notifications arrive live on the user's socket (/ws/notifications/) and are
-// listed newest first; "Mark all read" and opening one mark them read.
+// The inbox: notifications arrive live and are listed newest first; "Mark all read" and
+// opening one mark them read (the server then tells every open page the new count).
 import { apiFetch, csrfToken } from "../api.js";
 
-const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
 const list = document.getElementById("inbox");
 const counter = document.querySelector("[data-testid=unread-count]");
 const markAll = document.querySelector("[data-mark-all-read]");
 const status = document.querySelector("[data-inbox-status]");
 let unread = Number(counter.dataset.unread || 0);
-let attempt = 0;
 
 function setUnread(count) {
   unread = Math.max(0, count);
@@ -37,29 +35,18 @@ function item(notification) {
   return li;
 }
 
-function connect() {
-  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  const socket = new WebSocket(`${scheme}//${window.location.host}/ws/notifications/`);
-  socket.addEventListener("open", () => {
-    attempt = 0;
-    status.textContent = "";
-  });
-  socket.addEventListener("message", (event) => {
-    const message = JSON.parse(event.data);
-    if (message.type !== "notification" || list.querySelector(`[data-notification-id="${message.data.id}"]`)) return;
-    list.querySelector("[data-testid=inbox-empty]")?.remove();
-    list.prepend(item(message.data));
-    if (!message.data.read) setUnread(unread + 1);
-  });
-  socket.addEventListener("close", (event) => {
-    if (event.code === 4401) {
-      status.textContent = "Your session has ended. Log in again to receive notifications.";
-      return;
-    }
-    status.textContent = "Reconnecting…";
-    setTimeout(connect, BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]);
-  });
-}
+// Notifications and the unread count come from the user's socket (notifications.js, on every page).
+document.addEventListener("civicreview:notification", (event) => {
+  if (list.querySelector(`[data-notification-id="${event.detail.id}"]`)) return;
+  list.querySelector("[data-testid=inbox-empty]")?.remove();
+  list.prepend(item(event.detail));
+});
+document.addEventListener("civicreview:unread", (event) => setUnread(event.detail));
+const STATUS_TEXT = {
+  offline: "Reconnecting…",
+  refused: "Your session has ended. Log in again to receive notifications.",
+};
+document.addEventListener("civicreview:live-status", (event) => (status.textContent = STATUS_TEXT[event.detail] || ""));
 
 markAll.addEventListener("click", async () => {
   await apiFetch("/api/notifications/read/", { method: "POST", json: {} });
@@ -81,4 +68,3 @@ list.addEventListener("click", (event) => {
   });
 });
 
-connect();
