@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import _manage
 
 pytestmark = pytest.mark.browser
@@ -68,6 +69,7 @@ def test_a_reviewer_sees_what_changed_places_a_markup_and_finds_the_old_version_
     expect(page.get_by_test_id("markup-list")).to_contain_text("Carried")
     unmatched = page.get_by_test_id("unmatched")
     expect(unmatched).to_contain_text("Exit sign at the reading room.")
+    assert_accessible(page, "changed sheets flagged, a markup to place")
     unmatched.get_by_label("Sheet").select_option(label="G-001 (page 1)")
     unmatched.get_by_label("Sheet").focus()
     page.keyboard.press("Tab")  # to the Place button, by keyboard
@@ -81,5 +83,6 @@ def test_a_reviewer_sees_what_changed_places_a_markup_and_finds_the_old_version_
     expect(banner).to_contain_text("Version 1 was replaced by version 2")
     expect(page.get_by_test_id("connection-status")).to_have_text("Live · view only")
     expect(page.get_by_test_id("markup-toolbar").get_by_role("button", name="Revision cloud")).to_be_hidden()
+    assert_accessible(page, "a replaced version")
     banner.get_by_role("link", name="version 2").click()
     expect(page).to_have_url(re.compile(rf"/versions/{resubmitted['second']}/(#.*)?$"))  # the viewer adds #page=
