@@ -235,6 +235,12 @@ PDF_RENDER_TIMEOUT_S = env_int("PDF_RENDER_TIMEOUT_S", 30)  # per page
 # and with the limits above; at most one per CPU (os.cpu_count()) and per page.
 PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", 2)
 THUMBNAIL_WIDTH_PX = env_int("THUMBNAIL_WIDTH_PX", 320)
+# What changed in a resubmittal (documents.services.changes): sheets are rendered this many pixels
+# on their longer side; a pixel differs when its grey differs by more than the tolerance (0-255),
+# and a sheet changed when more than CHANGE_DETECTION_PIXELS pixels differ.
+CHANGE_DETECTION_WIDTH_PX = env_int("CHANGE_DETECTION_WIDTH_PX", 800)
+CHANGE_DETECTION_TOLERANCE = env_int("CHANGE_DETECTION_TOLERANCE", 48)
+CHANGE_DETECTION_PIXELS = env_int("CHANGE_DETECTION_PIXELS", 2)
 # A version processing with no sign of life (a page saved) for this long, or whose run's
 # lease passed, is started again by a sweep on beat, and failed with the reason after that
 # many restarts (documents.services.runs, intake.restart_stalled).

@@ -218,6 +218,14 @@ class DocumentVersion(models.Model):
         default=0, help_text="Times the sweep found its processing stalled after it had started, and started it again."
     )
     error = models.TextField(blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The newer version that replaced this one once it was ready; the version is read-only since.",
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -232,6 +240,35 @@ class DocumentVersion(models.Model):
     @property
     def case(self):
         return self.document.case
+
+
+class VersionChanges(models.Model):
+    """What changed in a resubmitted version against the one it replaced, sheet by sheet
+    (documents.services.changes), and which of the replaced version's markups found no sheet
+    to be carried onto (reviews.services.cycles)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        READY = "ready", "Ready"
+
+    version = models.OneToOneField(DocumentVersion, on_delete=models.CASCADE, related_name="changes")
+    previous = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    sheets = models.JSONField(
+        default=list, blank=True, help_text='[{"page", "label", "previous_page", "change"}], one per sheet.'
+    )
+    removed = models.JSONField(default=list, blank=True, help_text='[{"page", "label"}] of the previous version.')
+    unmatched_annotations = models.JSONField(
+        default=list, blank=True, help_text="Ids of the previous version's markups waiting to be placed by hand."
+    )
+    carried_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "version changes"
+
+    def __str__(self):
+        return f"{self.version} against v{self.previous.number}"
 
 
 def thumbnail_upload_to(page, filename):

@@ -4,7 +4,7 @@ from celery.signals import worker_ready
 from django.db import close_old_connections
 
 from civicreview.celery import task
-from documents.services import intake
+from documents.services import changes, intake
 
 log = logging.getLogger(__name__)
 
@@ -16,8 +16,16 @@ def process_version(version_id):
 
 
 @task
+def detect_changes(version_id):
+    """What changed in a resubmittal against the version it replaced, sheet by sheet."""
+    changes.detect_changes(version_id)
+
+
+@task
 def restart_stalled_processing():
-    """On beat: versions whose processing stalled are started again, or failed with the reason."""
+    """On beat: versions whose processing stalled are started again, or failed with the reason;
+    comparisons of resubmittals left pending are sent again."""
+    changes.restart_pending()
     return intake.restart_stalled()
 
 

@@ -206,10 +206,11 @@ def png_bytes(width=32, height=24):
     return buffer.getvalue()
 
 
-def sheet_pdf(pages=1, *, size=ARCH_D, labels=None, notes=None, encrypt=None, title="Riverside Commons"):
+def sheet_pdf(pages=1, *, size=ARCH_D, labels=None, notes=None, encrypt=None, title="Riverside Commons", drawn_on=()):
     """A plan set: on each sheet a border, a title block at the bottom-right with the sheet number in
     a large font, and a note; `labels` name the sheets (default A-101, A-102, ...), `notes` add text
-    elsewhere on the sheet, e.g. a reference to a detail on another sheet."""
+    elsewhere on the sheet, e.g. a reference to a detail on another sheet; the sheets labelled in
+    `drawn_on` get a wall drawn in the middle (a change without words)."""
     labels = list(labels or [f"A-{101 + index}" for index in range(pages)])
     notes = list(notes or [f"GENERAL NOTES FOR SHEET {label}" for label in labels])
     buffer = io.BytesIO()
@@ -222,6 +223,10 @@ def sheet_pdf(pages=1, *, size=ARCH_D, labels=None, notes=None, encrypt=None, ti
         canvas.setFont("Helvetica", 10)
         canvas.drawString(width - 240, 120, title.upper())
         canvas.drawString(60, height - 60, note)
+        if label in drawn_on:
+            canvas.setLineWidth(8)
+            canvas.rect(width / 3, height / 3, width / 4, height / 5)
+            canvas.setLineWidth(1)
         canvas.setFont("Helvetica-Bold", 36)
         canvas.drawRightString(width - 30, 30, label)
         canvas.showPage()

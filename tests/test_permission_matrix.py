@@ -229,6 +229,13 @@ RULES = {
         body={"page": 1, "kind": "cloud", "geometry": {"points": [[5, 5], [50, 50]]}},
     ),  # fmt: skip
     ("api/versions/<int:pk>/events/", "get"): Rule("/api/versions/{version}/events/", 200),
+    ("api/versions/<int:pk>/changes/", "get"): Rule("/api/versions/{fresh}/changes/", 200),
+    ("api/versions/<int:pk>/unmatched/<int:annotation>/place/", "post"): Rule(  # past the permission check:
+        "/api/versions/{fresh}/unmatched/{annotation}/place/",  # that markup is not waiting to be placed
+        400,
+        lambda u, c, i: member(u, c),
+        body={"page": 1},
+    ),
     ("api/versions/<int:pk>/submit/", "post"): Rule(  # past the permission check: the case is already in review
         "/api/versions/{fresh}/submit/", 409, lambda u, c, i: lead(u, c), body={"template": "standard"}
     ),

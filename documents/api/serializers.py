@@ -45,13 +45,29 @@ class VersionSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "number", "status", "error", "page_count", "pages_done", "size", "uploaded_by", "created_at"]
 
 
+class NewerVersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+
+
 class VersionSerializer(VersionSummarySerializer):
     file_url = serializers.SerializerMethodField()
+    superseded_by = serializers.SerializerMethodField(
+        help_text="The newer version that replaced this one (which is read-only since), or null."
+    )
     pages = PageSerializer(many=True, read_only=True)
     case = serializers.IntegerField(source="document.case_id", read_only=True)
 
     class Meta(VersionSummarySerializer.Meta):
-        fields = ["id", "document", "case", *VersionSummarySerializer.Meta.fields[1:], "sha256", "file_url", "pages"]
+        fields = [
+            "id", "document", "case", *VersionSummarySerializer.Meta.fields[1:], "sha256", "file_url",
+            "superseded_by", "pages",
+        ]  # fmt: skip
+
+    @extend_schema_field(NewerVersionSerializer(allow_null=True))
+    def get_superseded_by(self, version) -> dict | None:
+        newer = version.superseded_by
+        return newer and {"id": newer.pk, "number": newer.number}
 
     def get_file_url(self, version) -> str:
         return reverse("api:version-file", args=[version.pk])
@@ -106,6 +122,17 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     title = serializers.CharField(required=False)
     kind = serializers.ChoiceField(choices=Document.Kind.choices, required=False)
+
+
+class VersionUploadSerializer(serializers.Serializer):
+    """The multipart form of a resubmittal (for the schema; the service checks the file)."""
+
+    file = serializers.FileField()
+    partial = serializers.BooleanField(
+        required=False,
+        help_text="The file holds only the changed sheets: each replaces the sheet with the same number "
+        "in the latest version, and the complete set becomes the new version.",
+    )
 
 
 class ApplicantSerializer(serializers.Serializer):

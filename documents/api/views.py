@@ -18,6 +18,7 @@ from documents.api.serializers import (
     DocumentSerializer,
     UploadSerializer,
     VersionSerializer,
+    VersionUploadSerializer,
 )
 from documents.models import Document
 from documents.services import cases, intake
@@ -106,11 +107,16 @@ class DocumentDetail(generics.RetrieveAPIView):
 
 
 class DocumentVersions(UploadView):
-    @extend_schema(request=UploadSerializer, responses={201: VersionSerializer})
+    @extend_schema(request=VersionUploadSerializer, responses={201: VersionSerializer})
     def post(self, request, pk):
         document = selectors.visible_document(request.user, pk)
         with transaction.atomic():  # answer with the state as committed, before processing starts
-            version = intake.add_version(request.user, document, upload=request.FILES.get("file"))
+            version = intake.add_version(
+                request.user,
+                document,
+                upload=request.FILES.get("file"),
+                partial=str(request.data.get("partial", "")).lower() in ("1", "true", "on"),
+            )
             answer = VersionSerializer(version).data
         return Response(answer, status=status.HTTP_201_CREATED)
 

@@ -119,6 +119,51 @@ def render(path, outdir):
             child.close()
 
 
+def compare(old_path, new_path, pairs, *, width_px, tolerance):
+    """For each (old page, new page) pair, the number of pixels that differ when both are rendered
+    `width_px` on their longer side (-1: the renders differ in size), as {new page: count}.
+    The pairs are split among `render_processes()` sandbox children, as `render` splits pages."""
+    from django.conf import settings
+
+    pairs = list(pairs)
+    parts = min(render_processes(), len(pairs))
+    chunks = [pairs[len(pairs) * part // parts : len(pairs) * (part + 1) // parts] for part in range(parts)]
+    children = []
+    differing = {}
+    try:
+        for chunk in chunks:
+            args = ["compare", old_path, new_path, width_px, tolerance, *(f"{a}:{b}" for a, b in chunk)]
+            children.append(_Sandbox(args))
+        for child, chunk in zip(children, chunks, strict=True):
+            for line in child.lines(settings.PDF_RENDER_TIMEOUT_S, "comparing", chunk[0][1]):
+                differing[line["page"]] = line["differing"]
+    finally:
+        for child in children:
+            child.close()
+    return differing
+
+
+def read_sheet_labels(path):
+    """The sheet number read from each page's title block: [label or "", ...]."""
+    from django.conf import settings
+
+    with contextlib.closing(_Sandbox(["labels", path])) as child:
+        return [line["label"] for line in child.lines(settings.PDF_RENDER_TIMEOUT_S, "reading")]
+
+
+def assemble(base_path, sheets_path, dest, replacements):
+    """Write to `dest` the PDF at `base_path` with pages replaced by pages of `sheets_path`:
+    `replacements` [(base page, sheets page)], numbers from 1. Returns the page count."""
+    from django.conf import settings
+
+    pairs = [f"{a}:{b}" for a, b in replacements]
+    with contextlib.closing(_Sandbox(["assemble", base_path, sheets_path, dest, *pairs])) as child:
+        lines = list(child.lines(settings.PDF_INSPECT_TIMEOUT_S, "assembling"))
+    if not lines or "pages" not in lines[-1]:
+        raise PdfError(LOAD_MESSAGES["format"])
+    return lines[-1]["pages"]
+
+
 class WebCopy:
     """A copy of an uploaded PDF arranged for the viewer, written to `dest` by a sandbox child in the background.
 

@@ -4,6 +4,9 @@
     python -m documents.pdf.sandbox render FILE OUTDIR THUMB_WIDTH [PART PARTS]
     python -m documents.pdf.sandbox web FILE DEST
     python -m documents.pdf.sandbox stamp FILE STAMP DEST
+    python -m documents.pdf.sandbox compare OLD NEW WIDTH_PX TOLERANCE OLD_PAGE:NEW_PAGE ...
+    python -m documents.pdf.sandbox labels FILE
+    python -m documents.pdf.sandbox assemble BASE SHEETS DEST BASE_PAGE:SHEETS_PAGE ...
 
 All print JSON lines on stdout. `render` with PART and PARTS renders only
 the PART-th (from 0) of PARTS contiguous ranges of pages, so that several
@@ -181,9 +184,150 @@ def stamp(path, stamp_pdf, dest):
         emit(error="format", detail=str(error))
 
 
+def compare(old_path, new_path, width_px, tolerance, pairs):
+    """Render each pair of pages (numbers from 1) of two PDFs at the same low resolution and
+    count the pixels whose grey differs by more than `tolerance` (0-255). A pair whose pages are
+    the same objects byte for byte (`page_digest`: a sheet copied unchanged, as a partial
+    resubmittal or a deterministic plotter does) is identical without rendering."""
+    from PIL import ImageChops
+
+    old, new = open_document(old_path), open_document(new_path)
+    digests = _page_digests(old_path, new_path, pairs)
+    threshold = [0] * (tolerance + 1) + [255] * (255 - tolerance)
+    for old_number, new_number in pairs:
+        if digests.get((old_number, new_number)):
+            emit(page=new_number, previous=old_number, differing=0, identical=True)
+            continue
+        images = [_grey_render(old, old_number, width_px), _grey_render(new, new_number, width_px)]
+        if images[0].size != images[1].size:
+            emit(page=new_number, previous=old_number, differing=-1)
+            continue
+        difference = ImageChops.difference(*images)
+        differing = difference.point(threshold).histogram()[255] if difference.getbbox() else 0
+        emit(page=new_number, previous=old_number, differing=differing)
+    old.close()
+    new.close()
+
+
+def _grey_render(pdf, number, width_px):
+    page = pdf[number - 1]
+    width, height = page.get_size()
+    bitmap = page.render(scale=width_px / max(width, height), grayscale=True)
+    image = bitmap.to_pil().convert("L")
+    bitmap.close()
+    page.close()
+    return image
+
+
+def _page_digests(old_path, new_path, pairs):
+    """{(old page, new page): True} for the pairs whose pages are the same objects byte for byte."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(old_path) as old, pikepdf.open(new_path) as new:
+            return {
+                (a, b): True
+                for a, b in pairs
+                if (digest := page_digest(old.pages[a - 1].obj)) is not None
+                and digest == page_digest(new.pages[b - 1].obj)
+            }
+    except Exception:  # qpdf cannot read it, or it nests too deep: every pair is rendered
+        return {}
+
+
+def labels(path):
+    """The sheet number read from each page's title block, page by page."""
+    pdf = open_document(path)
+    for index in range(len(pdf)):
+        page = pdf[index]
+        label, _title, _text = read_text(page)
+        emit(number=index + 1, label=label)
+        page.close()
+    pdf.close()
+
+
+def assemble(base_path, sheets_path, dest, replacements):
+    """Write BASE with some of its pages replaced by pages of SHEETS ((base page, sheets page),
+    numbers from 1) to DEST; every other page is kept as it is, objects and all."""
+    import pikepdf
+
+    with pikepdf.open(base_path) as base, pikepdf.open(sheets_path) as sheets:
+        for base_number, sheets_number in replacements:
+            base.pages[base_number - 1] = sheets.pages[sheets_number - 1]
+        base.remove_unreferenced_resources()
+        base.save(dest)
+        emit(pages=len(base.pages))
+
+
+INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+def page_digest(page):
+    """A hash of everything a page draws from (its dictionary but /Parent, and every object it
+    reaches, streams by their raw bytes), the same for the same page in two files whatever the
+    objects' numbers; None when it inherits from the page tree (then it is rendered)."""
+    import hashlib
+
+    if _inherits(page):
+        return None
+    digest = hashlib.sha256()
+    _feed(digest, page, {}, skip=("/Parent",))
+    return digest.digest()
+
+
+def _inherits(page):
+    """Whether the page takes any of INHERITABLE from an ancestor in the page tree."""
+    missing = [key for key in INHERITABLE if key not in page]
+    node = page
+    for _ in range(64):  # a page tree deeper than this is not worth the shortcut
+        node = node.get("/Parent")
+        if node is None:
+            return False
+        if any(key in node for key in missing):
+            return True
+    return True
+
+
+STREAM_ENCODING = ("/Length", "/Filter", "/DecodeParms")
+
+
+def _feed(digest, obj, seen, skip=()):
+    import pikepdf
+
+    if isinstance(obj, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream) and obj.is_indirect:
+        if obj.objgen in seen:
+            digest.update(b"@%d" % seen[obj.objgen])
+            return
+        seen[obj.objgen] = len(seen)
+    if isinstance(obj, pikepdf.Stream):
+        digest.update(b"S")
+        digest.update(obj.read_bytes())  # decoded (flate, LZW; images stay encoded): saving may recompress
+        _feed(digest, obj.stream_dict, seen, skip=STREAM_ENCODING)
+    elif isinstance(obj, pikepdf.Dictionary):
+        digest.update(b"D")
+        for key in sorted(obj.keys()):
+            if key not in skip:
+                digest.update(key.encode())
+                _feed(digest, obj[key], seen)
+    elif isinstance(obj, pikepdf.Array):
+        digest.update(b"A%d" % len(obj))
+        for item in obj:
+            _feed(digest, item, seen)
+    else:
+        digest.update(b"V" + (obj.unparse() if isinstance(obj, pikepdf.Object) else repr(obj).encode()))
+
+
 if __name__ == "__main__":
     command, path, *rest = sys.argv[1:]
-    if command == "inspect":
+    if command == "labels":
+        labels(path)
+    elif command == "assemble":
+        sheets_path, dest, *pairs = rest
+        assemble(path, sheets_path, dest, [tuple(map(int, p.split(":"))) for p in pairs])
+    elif command == "compare":
+        new_path, width_px, tolerance, *pairs = rest
+        compare(path, new_path, int(width_px), int(tolerance), [tuple(map(int, p.split(":"))) for p in pairs])
+    elif command == "inspect":
         inspect(path)
     elif command == "web":
         web(path, rest[0])

@@ -14,9 +14,10 @@ import os
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,12 +75,68 @@ def add_document(user, case, *, title, upload, kind=Document.Kind.PLAN_SET):
     return document
 
 
-def add_version(user, document, *, upload):
-    """A resubmittal: `upload` becomes the document's next version."""
-    with _validated(user, document.case, upload) as checked, _stored(checked) as name, transaction.atomic():
-        Document.objects.select_for_update().get(pk=document.pk)  # one number per version
-        _refuse_unchanged(document, checked)
-        return _create_version(user, document, checked, name)
+def add_version(user, document, *, upload, partial=False):
+    """A resubmittal: `upload` becomes the document's next version. `partial`: the upload holds
+    only the changed sheets; each replaces the sheet with the same number (label) in the latest
+    ready version, and the complete set so assembled becomes the next version."""
+    with _validated(user, document.case, upload) as checked, ExitStack() as stack:
+        if partial:
+            checked = stack.enter_context(_assembled(document, checked))
+        with _stored(checked) as name, transaction.atomic():
+            Document.objects.select_for_update().get(pk=document.pk)  # one number per version
+            _refuse_unchanged(document, checked)
+            return _create_version(user, document, checked, name)
+
+
+@contextmanager
+def _assembled(document, sheets):
+    """The latest ready version with the uploaded sheets in place of those with their labels."""
+    latest = document.versions.filter(status=DocumentVersion.Status.READY).order_by("-number").first()
+    if latest is None:
+        raise ValidationError(
+            {"file": ["There is no processed version to replace sheets of; upload the complete set."]}
+        )
+    replacements = _replacements(latest, _read_labels(sheets.path))
+    with tempfile.TemporaryDirectory() as work, stored_file_path(latest, Path(work)) as base:
+        dest = f"{work}/assembled.pdf"
+        try:
+            pdf.assemble(base, sheets.path, dest, replacements)
+            sizes = pdf.inspect(dest)
+        except pdf.PdfError as error:
+            raise ValidationError({"file": [error.message]}) from None
+        check_pages(sizes)
+        with open(dest, "rb") as assembled:
+            digest = hashlib.file_digest(assembled, "sha256").hexdigest()
+        yield _Checked(dest, digest, os.path.getsize(dest), len(sizes))
+
+
+def _read_labels(path):
+    try:
+        return pdf.read_sheet_labels(path)
+    except pdf.PdfError as error:
+        raise ValidationError({"file": [error.message]}) from None
+
+
+def _replacements(latest, labels):
+    """[(page of `latest`, page of the upload)] for the upload's sheets, found by their labels."""
+    numbers = dict(latest.pages.exclude(label="").values_list("label", "number"))
+    replacements, seen = [], set()
+    for index, label in enumerate(labels, start=1):
+        if not label:
+            raise ValidationError(
+                {"file": [f"Page {index} of the upload has no sheet number we could read; "
+                          "a partial resubmittal replaces sheets by their numbers. Upload the complete set."]}
+            )  # fmt: skip
+        if label not in numbers:
+            raise ValidationError(
+                {"file": [f"Sheet {label} (page {index} of the upload) is not in version {latest.number}; "
+                          "to add sheets, upload the complete set."]}
+            )  # fmt: skip
+        if label in seen:
+            raise ValidationError({"file": [f"Sheet {label} is in the upload twice."]})
+        seen.add(label)
+        replacements.append((numbers[label], index))
+    return replacements
 
 
 def _refuse_unchanged(document, checked):
@@ -218,7 +275,7 @@ def process_version(version_id):
 def _run(version, folder):
     _discard_pages(version)
     try:
-        with _stored_file_path(version, folder) as path:
+        with stored_file_path(version, folder) as path:
             web_copy = _start_web_copy(version, path, folder)
             with web_copy or nullcontext():  # made while the pages render
                 _render_pages(version, path, folder)
@@ -236,15 +293,28 @@ def _run(version, folder):
             version, "Processing failed unexpectedly. Upload the file again; if it fails again, tell an administrator."
         )
         raise
-    _current(version).update(
-        status=DocumentVersion.Status.READY,
-        error="",
-        page_count=page_count,
-        pages_done=page_count,
-        web_file=web_file,
-        processed_at=timezone.now(),
-        lease_expires_at=None,
-    )
+    return _ready(version, page_count, web_file)
+
+
+def _ready(version, page_count, web_file):
+    """Mark the version ready and, for a resubmittal, start its review cycle in the same
+    transaction: the previous version turns read-only and its open markups are carried over
+    (reviews.services.cycles) before anyone can open the new one."""
+    from reviews.services import cycles  # reviews builds on documents
+
+    with transaction.atomic():
+        marked = _current(version).update(
+            status=DocumentVersion.Status.READY,
+            error="",
+            page_count=page_count,
+            pages_done=page_count,
+            web_file=web_file,
+            processed_at=timezone.now(),
+            lease_expires_at=None,
+        )
+        if not marked:
+            return None  # superseded by a later run, which decides
+        cycles.start_cycle(version)
     return DocumentVersion.Status.READY
 
 
@@ -391,7 +461,7 @@ def _discard_pages(version):
 
 
 @contextmanager
-def _stored_file_path(version, folder):
+def stored_file_path(version, folder):
     try:
         local_path = version.file.path
     except NotImplementedError:  # remote storage

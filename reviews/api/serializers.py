@@ -67,3 +67,29 @@ class MarkReadSerializer(serializers.Serializer):
 class PageScaleSerializer(serializers.Serializer):
     number = serializers.IntegerField(read_only=True)
     scale = serializers.JSONField(help_text='{"ratio": 48, "unit": "ft", "label": "1/4\\" = 1\'-0\\""} or null.')
+
+
+class SheetChangeSerializer(serializers.Serializer):
+    page = serializers.IntegerField()
+    label = serializers.CharField()
+    previous_page = serializers.IntegerField(allow_null=True, help_text="Null when the sheet was added.")
+    change = serializers.ChoiceField(choices=["added", "changed", "unchanged"])
+
+
+class RemovedSheetSerializer(serializers.Serializer):
+    page = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class VersionChangesSerializer(serializers.Serializer):
+    previous = serializers.IntegerField(allow_null=True, help_text="The version this one replaced.")
+    status = serializers.ChoiceField(choices=["pending", "ready"])
+    sheets = SheetChangeSerializer(many=True)
+    removed = RemovedSheetSerializer(many=True)
+    unmatched_annotations = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Markups of the previous version waiting to be placed by hand."
+    )
+
+
+class PlaceSerializer(serializers.Serializer):
+    page = serializers.IntegerField(help_text="The page of this version to carry the markup onto.")

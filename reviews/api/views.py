@@ -16,8 +16,10 @@ from reviews.api.serializers import (
     MarkReadSerializer,
     NotificationSerializer,
     PageScaleSerializer,
+    PlaceSerializer,
+    VersionChangesSerializer,
 )
-from reviews.services import annotations, audience, events, notifications, sheets, summary
+from reviews.services import annotations, audience, cycles, events, notifications, sheets, summary
 
 
 def _int(value, field):
@@ -116,3 +118,20 @@ class PageSettings(APIView):
             raise ValidationError({"scale": ["Send the scale, or null to clear it."]})
         event = sheets.set_page_scale(request.user, pk, number, request.data["scale"], ref=request.data.get("ref", ""))
         return Response(event.data)
+
+
+class VersionChanges(APIView):
+    """What changed against the previous version (contract `GET /api/versions/{id}/changes/`)."""
+
+    @extend_schema(responses=VersionChangesSerializer)
+    def get(self, request, pk):
+        return Response(cycles.changes_json(request.user, pk))
+
+
+class PlaceUnmatched(APIView):
+    """A reviewer places one of the previous version's unmatched markups on a page of this one."""
+
+    @extend_schema(request=PlaceSerializer, responses={201: AnnotationSerializer})
+    def post(self, request, pk, annotation):
+        placed = cycles.place_unmatched(request.user, pk, annotation, request.data.get("page"))
+        return Response(annotations.annotation_json(placed), status=status.HTTP_201_CREATED)

@@ -100,10 +100,11 @@ def reviewer_json(user, version_id):
 
 
 def _may_annotate(user, version):
+    if locks.why_locked(version) is not None:  # replaced by a newer version, or approved
+        return False
     try:
-        locks.ensure_open(version)
         require_department(user, version)
-    except (PermissionDenied, locks.VersionLocked):
+    except PermissionDenied:
         return False
     return True
 
@@ -155,7 +156,6 @@ def visible_annotation(user, annotation_id, version_id=None, *, locked=False):
 def create_annotation(user, version, data, *, ref=""):
     """`version`: its id, or the version itself where the caller holds it (see `visible_version`)."""
     version = visible_version(user, version)
-    locks.ensure_open(version)
     department = require_department(user, version)
     if not isinstance(data, dict):
         raise rules.invalid("data", "Send the annotation as an object.")
@@ -185,7 +185,6 @@ def create_annotation(user, version, data, *, ref=""):
 def update_annotation(user, annotation_id, revision, changes, *, ref="", version_id=None):
     def change():
         current = visible_annotation(user, annotation_id, version_id, locked=True)
-        locks.ensure_open(current.version_id)
         rules.check_changes(changes)
         _check_revision(current, revision)
         _check_may_change(user, current, changes)
@@ -218,7 +217,6 @@ def update_annotation(user, annotation_id, revision, changes, *, ref="", version
 def delete_annotation(user, annotation_id, revision, *, ref="", version_id=None):
     def change():
         current = visible_annotation(user, annotation_id, version_id, locked=True)
-        locks.ensure_open(current.version_id)
         _check_revision(current, revision)
         _check_may_change(user, current, {"delete": True})
         version, pk = current.version, current.pk
@@ -234,7 +232,6 @@ def add_comment(user, annotation_id, body, *, ref="", version_id=None, visibilit
 
     def change():
         annotation = visible_annotation(user, annotation_id, version_id)
-        locks.ensure_open(annotation.version_id)
         applicant = not reviews_version(user, annotation.version_id)  # then it answers a released correction
         shared = _reply_visibility(user, annotation, visibility, applicant)
         if not isinstance(body, str) or not body.strip():

@@ -18,6 +18,7 @@ from civicreview.prepared import prepared
 from civicreview.text import storable
 from documents.models import DocumentVersion
 from reviews.models import VersionEvent
+from reviews.services import locks
 
 
 def group_name(version_id):
@@ -26,14 +27,21 @@ def group_name(version_id):
 
 def record(version, *, type, user, ref, data):
     """Log one change of `version` (its document's case loaded, for the audit trail)."""
-    if _lock_version(version.pk) is None:
-        raise DocumentVersion.DoesNotExist
+    lock_for_change(version.pk)
     seq = latest_seq(version.pk) + 1  # a statement after the lock's: it sees the seq of whoever held it before
     event = VersionEvent.objects.create(version_id=version.pk, seq=seq, type=type, ref=ref or "", user=user, data=data)
     record_markup_change(version, type=type, user=user, data=data)
     # robust: with the channel layer down the change still stands; clients catch up from the log.
     transaction.on_commit(lambda: broadcast(version.pk, event.message()), robust=True)
     return event
+
+
+def lock_for_change(version_id):
+    """Lock the version's row until the transaction ends, for a change and its `seq`; a change of
+    a read-only version (replaced, or approved and locked: reviews.services.locks) is refused here."""
+    if _lock_version(version_id) is None:
+        raise DocumentVersion.DoesNotExist
+    locks.ensure_open(version_id)
 
 
 def apply_once(version_id, user, ref, change):

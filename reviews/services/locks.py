@@ -1,13 +1,14 @@
-"""Whether a version's markups may still change: the one rule, over HTTP and the websocket.
+"""Whether a version's markups may still change: the one rule, over HTTP and the websocket,
+checked by `events.lock_for_change` under the version's row lock before every change.
 
-A version whose review ended approved is the approved set: it is locked, and
-any new markup, change, deletion or reply is refused with `VersionLocked`
-(409 over HTTP, a `conflict` error on the socket). Other reasons a version is
-read-only (a newer version superseding it) belong here too, raising the same
-error.
+A version is read-only when a newer version replaced it (a resubmittal: mark up the newer
+one), or when its review ended approved (the approved set is locked). Any new markup, change,
+deletion, reply or sheet scale is then refused with `VersionLocked` (409 over HTTP, a
+`conflict` error on the socket), whose message says why and what to do instead.
 """
 
 from civicreview.errors import Conflict
+from documents.models import DocumentVersion
 from workflows.models import Workflow
 
 APPROVED = (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS)
@@ -20,12 +21,22 @@ class VersionLocked(Conflict):
 def why_locked(version):
     """Why markups on `version` (a DocumentVersion or its id) may no longer change, or None."""
     version_id = getattr(version, "pk", version)
-    approved = Workflow.objects.filter(version_id=version_id, status__in=APPROVED).values_list("status", flat=True)
-    status = approved.first()
-    if status is None:
+    row = (
+        DocumentVersion.objects.filter(pk=version_id)
+        .values("number", "superseded_by__number", "workflow__status")
+        .first()
+    )
+    if row is None:
         return None
-    label = Workflow.Status(status).label.lower()
-    return f"This version was {label} and is locked: its markups can no longer change. Mark up a newer version instead."
+    newer = row["superseded_by__number"]
+    if newer is not None:
+        return (
+            f"Version {row['number']} is read-only: version {newer} replaced it. Mark up and answer on version {newer}."
+        )
+    if row["workflow__status"] in APPROVED:
+        label = Workflow.Status(row["workflow__status"]).label.lower()
+        return f"This version was {label} and is locked: its markups can no longer change. Mark up a newer version instead."
+    return None
 
 
 def ensure_open(version):

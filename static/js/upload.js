@@ -45,6 +45,7 @@ export class UploadForm {
   syncTarget() {
     const asVersion = this.form.elements.target.value === "version";
     this.form.elements.document.disabled = !asVersion || !this.form.elements.document.options.length;
+    if (this.form.elements.partial) this.form.elements.partial.disabled = this.form.elements.document.disabled;
     this.form.querySelector(".new-document-fields").hidden = asVersion;
   }
 
@@ -60,6 +61,7 @@ export class UploadForm {
     let url;
     if (asVersion) {
       url = `/api/documents/${this.form.elements.document.value}/versions/`;
+      if (this.form.elements.partial?.checked && !this.form.elements.partial.disabled) data.append("partial", "true");
     } else {
       url = `/api/cases/${this.form.dataset.caseId}/documents/`;
       data.append("title", this.form.elements.title.value.trim());

@@ -150,6 +150,13 @@ export class MarkupList {
     meta.textContent = [kindLabel(annotation.kind), measured, annotation.author, department].filter(Boolean).join(" · ");
     body.append(title, meta);
     button.append(badge, body);
+    if (annotation.carried_from) {
+      const carried = document.createElement("span");
+      carried.className = "badge badge-carried";
+      carried.textContent = "Carried";
+      carried.title = "Carried forward from the previous version, with its discussion";
+      button.append(carried);
+    }
     if (annotation.status === "resolved") {
       const status = document.createElement("span");
       status.className = "badge badge-resolved";

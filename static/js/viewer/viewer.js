@@ -3,6 +3,7 @@
 import { apiFetch } from "../api.js";
 import { startMarkup } from "../markup/main.js";
 import { processingText, watchVersion } from "../progress.js";
+import { showChanges } from "./changes.js";
 import { stepZoom } from "./geometry.js";
 import { FindInSet, wordsToFind } from "./find.js";
 import { bindKeys } from "./keyboard.js";
@@ -248,6 +249,7 @@ async function main() {
     showMessage("Markups are unavailable: reload the page to try again.", "error");
   }
   root.dataset.state = "ready";
+  showChanges(viewer, root, window.civicReviewMarkup).catch((error) => console.error("The changes could not be shown", error));
   const words = wordsToFind(window.location.hash); // from a search hit: the sheet opens with the words found
   await viewer.go(initialPage());
   if (words) viewer.finder.open(words);
