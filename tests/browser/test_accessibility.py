@@ -27,11 +27,11 @@ def test_the_pages_of_staff(new_page, demo_case, demo_version, username):
 
 
 def test_the_viewer_in_its_states(new_page, demo_version):
-    page = open_sheet(new_page, "fire", demo_version["id"], 2)
+    page = open_sheet(new_page, "fire", demo_version["id"], 4)  # a sheet the markup tests leave alone
     assert_accessible(page)
     page.get_by_test_id("markup-toolbar").get_by_role("button", name="Revision cloud").click()
     assert_accessible(page, "a drawing tool chosen")
-    cloud = create(page, demo_version["id"], 2, "cloud", [[100, 100], [400, 300]], "Exit width, see detail 3/A-301")
+    cloud = create(page, demo_version["id"], 4, "cloud", [[100, 100], [400, 300]], "Exit width, see detail 3/A-301")
     select_in_list(page, cloud["id"])
     assert_accessible(page, "a markup selected, its thread open")
     page.get_by_role("button", name="Zoom to the markup").click()
