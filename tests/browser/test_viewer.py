@@ -96,6 +96,13 @@ def test_viewer_opens_the_first_sheet_fitted(new_page, demo_version, sheets):
     view = page.locator("#sheet-view").bounding_box()
     assert box["width"] <= view["width"] and box["height"] <= view["height"]
     assert box["width"] / box["height"] == pytest.approx(sheets[0]["width"] / sheets[0]["height"], rel=0.01)
+
+    index = page.get_by_test_id("sheet-index")  # the sheets by discipline, in the standard's order
+    index.locator("summary").first.click()
+    groups = index.locator(".sheet-group > summary").all_text_contents()
+    assert groups[0].startswith("General") and "Architectural (4)" in groups and groups[-1].startswith("Electrical")
+    index.get_by_role("link", name="A-301 BUILDING SECTIONS").click()
+    expect(page.locator("#sheet-view")).to_have_attribute("data-rendered-page", "7")
     assert page.errors == []
 
 

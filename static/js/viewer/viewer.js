@@ -7,6 +7,7 @@ import { showChanges } from "./changes.js";
 import { stepZoom } from "./geometry.js";
 import { FindInSet, wordsToFind } from "./find.js";
 import { bindKeys } from "./keyboard.js";
+import { showSheetIndex } from "./sheet_index.js";
 import { SheetView } from "./sheet_view.js";
 import { ThumbnailStrip } from "./thumbnails.js";
 import { ViewHistory } from "./view_history.js";
@@ -66,6 +67,7 @@ class Viewer {
     this.view = new SheetView($("#sheet-view"));
     this.views = new ViewHistory();
     this.thumbnails = new ThumbnailStrip($("#thumb-list"), this.pages || [], (n) => this.go(n));
+    showSheetIndex($("#sheet-index"), this.pages || []);
     this.view.addEventListener("zoomchange", () => this.#showZoom());
     this.view.addEventListener("error", (event) => showMessage(event.detail.message, "error"));
     this.view.addEventListener("rendered", () => showMessage(""));
