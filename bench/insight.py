@@ -43,6 +43,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "bench" / "out"
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.databases import fresh_database  # noqa: E402 - after the path
+
 DEPARTMENTS = [("planning", "Planning"), ("building", "Building"), ("fire", "Fire"), ("engineering", "Engineering")]
 SHEETS_PER_SET = 20
 WORDS = [
@@ -226,17 +228,6 @@ QUERIES = [
 
 def configure(database_url):
     os.environ.update(DJANGO_SETTINGS_MODULE="civicreview.settings", DATABASE_URL=database_url, LOG_LEVEL="WARNING")
-
-
-def fresh_database(url):
-    import dj_database_url
-    import psycopg
-
-    db = dj_database_url.parse(url)
-    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None,
-                         dbname="postgres", autocommit=True) as admin:  # fmt: skip
-        admin.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
 
 
 def timed(label, work):

@@ -27,16 +27,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "bench" / "out"
 sys.path.insert(0, str(BASE_DIR))
 
-
-def fresh_database(url):
-    import dj_database_url
-    import psycopg
-
-    db = dj_database_url.parse(url)
-    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None,
-                         dbname="postgres", autocommit=True) as admin:  # fmt: skip
-        admin.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
+from bench.databases import fresh_database  # noqa: E402 - after the path
 
 
 def world():

@@ -49,6 +49,8 @@ THREADS = 4
 
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.databases import fresh_database  # noqa: E402 - after the path
+
 
 def configure(database_url, redis_url, media):
     os.environ.update(
@@ -59,17 +61,6 @@ def configure(database_url, redis_url, media):
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         LOG_LEVEL="WARNING",
     )
-
-
-def fresh_database(url):
-    import dj_database_url
-    import psycopg
-
-    db = dj_database_url.parse(url)
-    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None,
-                         dbname="postgres", autocommit=True) as admin:  # fmt: skip
-        admin.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
 
 
 def flush_redis(url):

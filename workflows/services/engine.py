@@ -273,11 +273,18 @@ def _route_after_commit(workflow_id):
     unreachable the decision still stands: the reconciler routes it when it is back."""
     from workflows.tasks import route_workflow
 
+    _send_after_commit(route_workflow, workflow_id, "will be routed by the reconciler")
+
+
+def _send_after_commit(task, workflow_id, meanwhile):
+    """Send `task` for the workflow once this transaction commits; a broker that cannot be
+    reached is logged (`meanwhile`: what takes the work up instead), never raised."""
+
     def send():
         try:
-            enqueue_on_commit(route_workflow, workflow_id)
+            enqueue_on_commit(task, workflow_id)
         except BrokerUnavailable:
-            log.warning("the broker is unreachable; workflow %s will be routed by the reconciler", workflow_id)
+            log.warning("the broker is unreachable; workflow %s %s", workflow_id, meanwhile)
 
     transaction.on_commit(send)
 
@@ -396,13 +403,7 @@ def _write_approved_set_after_commit(workflow_id):
     reconciler's sweep asks again (approved_set.missing)."""
     from workflows.tasks import write_approved_set
 
-    def send():
-        try:
-            enqueue_on_commit(write_approved_set, workflow_id)
-        except BrokerUnavailable:
-            log.warning("the broker is unreachable; workflow %s's approved set waits for the sweep", workflow_id)
-
-    transaction.on_commit(send)
+    _send_after_commit(write_approved_set, workflow_id, "waits for the sweep to write its approved set")
 
 
 # --- the reconciler ---------------------------------------------------------------
