@@ -55,12 +55,13 @@ def test_cases_opened_at_the_same_moment_get_distinct_consecutive_numbers(demo):
 
 def test_resubmittals_at_the_same_moment_get_distinct_consecutive_versions(demo):
     case = CaseFactory(lead_department=demo.departments["planning"])
-    document = intake.add_document(demo.planner, case, title="Plans", upload=upload(data=sheet_pdf()))
+    document = intake.add_document(demo.planner, case, title="Plans", upload=upload(data=sheet_pdf()))
+    # each resubmittal differs from version 1 and from the others: one identical to the latest is refused
 
     errors = at_once(
         4,
         lambda index: intake.add_version(
-            demo.planner, document, upload=upload(data=sheet_pdf(labels=[f"A-10{index}"]))
+            demo.planner, document, upload=upload(data=sheet_pdf(labels=[f"B-10{index}"]))
         ),
     )
 
