@@ -131,6 +131,9 @@ class Workflow(models.Model):
         upload_to="approved/", max_length=200, blank=True,
         help_text="The version with every sheet stamped approved, written by a worker after an approval.",
     )  # fmt: skip
+    approved_set_error = models.TextField(
+        blank=True, help_text="Why the approved set could not be written; the sweep leaves such a workflow alone."
+    )
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -281,7 +281,7 @@ def _document_status(lead, document, reviewed, versions, pending):
     label = Workflow.Status(workflow.status).label
     step = "Approved. " + (
         "The stamped approved set is ready to download." if workflow.approved_set
-        else "The stamped approved set is being written."
+        else workflow.approved_set_error or "The stamped approved set is being written."
     )  # fmt: skip
     return DocumentStatus(document, Case.Status.APPROVED, cycle, f"{label} — {where}", step, "")
 

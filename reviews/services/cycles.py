@@ -14,11 +14,12 @@ twice carries nothing twice; the comparison of the sheets follows on Celery
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit import services as audit
 from civicreview.celery import enqueue_on_commit
-from documents.models import DocumentVersion, Page, VersionChanges
+from documents.models import Document, DocumentVersion, Page, VersionChanges
 from documents.selectors import reviews_version, visible_version
 from documents.services.changes import match_sheets
 from reviews.models import RELEASED_CATEGORIES, Annotation, Comment, VersionEvent
@@ -47,30 +48,59 @@ def sheet_match(changes):
 
 def start_cycle(version):
     """Called in the transaction that marks `version` ready: it replaces the latest ready version
-    before it, whose open corrections and notes are carried onto it. Returns its VersionChanges,
-    or None for a first version."""
-    previous = (
-        DocumentVersion.objects.select_for_update()
-        .filter(document_id=version.document_id, number__lt=version.number, status=DocumentVersion.Status.READY)
-        .order_by("-number")
-        .first()
-    )
-    if previous is None:
-        return None
+    before it, whose open corrections and notes are carried onto it. Versions may become ready out
+    of order: one that finds a later version ready already is replaced by it in turn (or, when that
+    later version replaced the same one, compared only). Returns its VersionChanges, or None for a
+    first version."""
+    Document.objects.select_for_update().only("pk").get(pk=version.document_id)  # one document's cycles in turn
     existing = VersionChanges.objects.filter(version=version).first()
     if existing is not None:
         return existing  # carried before: a run repeated
-    newer = previous.superseded_by
-    if newer is not None and newer.number > version.number:  # a later version was ready first
-        DocumentVersion.objects.filter(pk=version.pk).update(superseded_by=newer)
-        return None
+    ready = DocumentVersion.objects.filter(document_id=version.document_id, status=DocumentVersion.Status.READY)
+    previous = ready.select_for_update().filter(number__lt=version.number).order_by("-number").first()
+    if previous is None:
+        changes = None
+    elif previous.superseded_by is not None and previous.superseded_by.number > version.number:
+        # a later version replaced the same one first: this one is only compared with it
+        DocumentVersion.objects.filter(pk=version.pk).update(superseded_by=previous.superseded_by)
+        return _compare_later(VersionChanges.objects.create(version=version, previous=previous))
+    else:
+        changes = _replace(previous, version)
+    later = ready.filter(number__gt=version.number, changes__isnull=True).order_by("number").first()
+    if later is not None:  # ready while this one was still processing: it found nothing to replace then
+        _replace(version, later)
+    return changes
+
+
+def _replace(previous, version):
+    """`version` replaces `previous`: read-only from now, its open markups carried, its sockets told."""
     DocumentVersion.objects.filter(pk=previous.pk).update(superseded_by=version)
     changes = VersionChanges.objects.create(version=version, previous=previous)
     carry_forward(changes)
+    _announce_replaced(previous, version)
+    return _compare_later(changes)
+
+
+def _compare_later(changes):
     from documents.tasks import detect_changes  # the task module imports the services
 
-    enqueue_on_commit(detect_changes, version.pk)
+    enqueue_on_commit(detect_changes, changes.version_id)
     return changes
+
+
+def _announce_replaced(previous, version):
+    """Log `version.superseded` on the replaced version, so that its open viewers show the banner
+    at once (and a socket that was away gets it on resume). Its row is locked already (the caller
+    replaced it), as `events.record` would lock it for the next seq."""
+    event = VersionEvent.objects.create(
+        version_id=previous.pk,
+        seq=events.latest_seq(previous.pk) + 1,
+        type="version.superseded",
+        user_id=version.uploaded_by_id,
+        data={"id": version.pk, "number": version.number, "url": reverse("documents:viewer", args=[version.pk])},
+    )
+    message = event.message()
+    transaction.on_commit(lambda: events.broadcast(previous.pk, message), robust=True)
 
 
 def carry_forward(changes):
@@ -215,11 +245,17 @@ def changes_json(user, version_id):
     its markups wait to be placed (those the user may read)."""
     version = visible_version(user, version_id)
     changes = VersionChanges.objects.filter(version=version).first()
-    if changes is None:
-        ready = version.status == DocumentVersion.Status.READY
-        first = ready and not version.document.versions.filter(number__lt=version.number, status="ready").exists()
+    if changes is None:  # a first version, or one whose predecessor is not ready yet (ready out of order)
+        earlier = (
+            version.document.versions.filter(number__lt=version.number)
+            .exclude(status=DocumentVersion.Status.FAILED)
+            .order_by("-number")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        first = earlier is None and version.status == DocumentVersion.Status.READY
         return {
-            "previous": None,
+            "previous": earlier,
             "status": "ready" if first else "pending",
             "sheets": [
                 {"page": number, "label": label, "previous_page": None, "change": "added"}

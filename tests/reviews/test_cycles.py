@@ -9,7 +9,7 @@ from django.utils import timezone
 from documents.models import DocumentVersion, VersionChanges
 from documents.services import cases, changes, intake
 from reviews.models import Annotation, Comment
-from reviews.services import annotations, cycles
+from reviews.services import annotations, audience, cycles
 from tests.factories import ARCH_D, CaseFactory, sheet_pdf, upload
 
 pytestmark = pytest.mark.django_db
@@ -307,3 +307,121 @@ def test_placing_on_a_version_replaced_in_turn_is_refused(demo, resubmitted, api
     assert placed.status_code == 409
     assert placed.json()["detail"].startswith(f"Version 2 is read-only: version {third.number} replaced it.")
     assert VersionChanges.objects.get(version=second).unmatched_annotations == [note.pk]
+
+
+# --- versions ready out of order, the live notice, a release after the carry ---------------------
+
+
+def test_a_version_ready_before_its_predecessor_is_pending_then_compared_once_that_is_ready(demo, case, after_commit):
+    document = intake.add_document(
+        demo.planner, case, title="Plan set", upload=upload(data=sheet_pdf(labels=["A-101", "A-102"]))
+    )
+    v1 = document.versions.get()
+    v2 = intake.add_version(
+        demo.planner, document, upload=upload(data=sheet_pdf(labels=["A-101", "A-102"], notes=["X", "Y"]))
+    )
+    with after_commit():
+        intake.process_version(v2.pk)  # v2 is ready while v1 is still processing
+
+    assert cycles.changes_json(demo.fire, v2.pk) == {
+        "previous": v1.pk,
+        "status": "pending",
+        "sheets": [],
+        "removed": [],
+        "unmatched_annotations": [],
+    }
+    with after_commit():
+        intake.process_version(v1.pk)
+
+    v1.refresh_from_db()
+    assert v1.superseded_by_id == v2.pk
+    body = cycles.changes_json(demo.fire, v2.pk)
+    assert (body["previous"], body["status"]) == (v1.pk, "ready")
+    assert [(s["page"], s["previous_page"], s["change"]) for s in body["sheets"]] == [
+        (1, 1, "changed"),
+        (2, 2, "changed"),
+    ]
+
+
+def test_a_version_whose_only_predecessor_failed_is_a_first_version(demo, case, after_commit):
+    document = intake.add_document(
+        demo.planner, case, title="Plan set", upload=upload(data=sheet_pdf(labels=["A-101"]))
+    )
+    v2 = intake.add_version(demo.planner, document, upload=upload(data=sheet_pdf(labels=["A-101"], notes=["X"])))
+    with after_commit():
+        intake.process_version(v2.pk)
+    assert cycles.changes_json(demo.fire, v2.pk)["status"] == "pending"
+    DocumentVersion.objects.filter(document=document, number=1).update(status="failed")
+
+    body = cycles.changes_json(demo.fire, v2.pk)
+    assert (body["previous"], body["status"], body["sheets"][0]["change"]) == (None, "ready", "added")
+
+
+def test_a_version_ready_after_a_later_one_replaced_their_predecessor_is_compared_with_it(demo, first, after_commit):
+    document = first["document"]
+    v2 = intake.add_version(demo.planner, document, upload=upload(data=sheet_pdf(labels=["A-101"], notes=["V2"])))
+    v3 = resubmit(demo.planner, document, after_commit, labels=["A-101", "A-102", "A-103"], notes=["V3", "B", "C"])
+    with after_commit():
+        intake.process_version(v2.pk)
+
+    v2.refresh_from_db()
+    assert v2.superseded_by_id == v3.pk
+    assert VersionChanges.objects.get(version=v2).previous_id == first["version"].pk
+    assert cycles.changes_json(demo.fire, v2.pk)["status"] == "ready"
+    assert not Annotation.objects.filter(version=v2).exists()  # the markups went to v3, once
+    assert Annotation.objects.filter(version=v3, carried_from__isnull=False).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_sockets_open_on_a_version_that_is_replaced_are_told_at_once(demo, case):
+    from tests.reviews.test_consumer import joined, receive_type
+
+    def upload_first():
+        document = intake.add_document(
+            demo.planner, case, title="Plan set", upload=upload(data=sheet_pdf(labels=["A-101"]))
+        )
+        return document, document.versions.get()
+
+    document, old = await database_sync_to_async(upload_first)()
+    socket, hello = await joined(demo.fire, old.pk)
+    new = await database_sync_to_async(intake.add_version)(
+        demo.applicant, document, upload=upload(data=sheet_pdf(labels=["A-101"], notes=["REVISED"]))
+    )
+
+    notice = await receive_type(socket, "version.superseded", timeout=30)
+    assert notice["seq"] == hello["seq"] + 1 and notice["user"] == "applicant"
+    assert notice["data"] == {"id": new.pk, "number": 2, "url": f"/versions/{new.pk}/"}
+    await socket.disconnect()
+    applicant, _ = await joined(demo.applicant, old.pk)
+    await applicant.send_json_to({"type": "resume", "ref": "r", "after_seq": hello["seq"]})
+    assert (await receive_type(applicant, "version.superseded"))["data"]["id"] == new.pk  # from the log
+    await applicant.disconnect()
+
+
+def test_corrections_released_after_they_were_carried_forward_reach_the_carried_copies(demo, case, after_commit):
+    from workflows.models import Workflow
+    from workflows.services import engine
+    from workflows.services.templates import seed_standard_template
+
+    seed_standard_template()
+    with after_commit():
+        document = intake.add_document(
+            demo.planner, case, title="Plan set", upload=upload(data=sheet_pdf(labels=["A-101", "A-102"]))
+        )
+    v1 = document.versions.get()
+    with after_commit():
+        workflow = engine.submit(demo.planner, v1.pk, template="standard", departments=["fire"])
+    correction = mark(demo.fire, v1, 2)
+    second = resubmit(demo.applicant, document, after_commit, labels=["A-101", "A-102"], notes=["A", "B"])
+    copy = Annotation.objects.get(version=second, carried_from=correction)
+    assert copy.released_at is None  # carried before the cycle ended
+
+    task = workflow.tasks.get(department__slug="fire", kind="review")
+    with after_commit():
+        engine.decide(demo.fire, task.pk, "corrections_required")
+
+    assert Workflow.objects.get(pk=workflow.pk).status == "corrections_required"
+    copy.refresh_from_db()
+    assert copy.released_at is not None
+    assert copy.released_at == Annotation.objects.get(pk=correction.pk).released_at
+    assert list(audience.annotations_for(demo.applicant, second).values_list("pk", flat=True)) == [copy.pk]

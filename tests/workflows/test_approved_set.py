@@ -254,3 +254,31 @@ def test_the_sweep_carries_on_when_the_broker_is_unreachable(plans, submit, deci
     monkeypatch.setattr("workflows.tasks.write_approved_set.delay", unreachable)
     assert reconcile_workflows.apply().get() == {}  # routing went on; the set waits for the next sweep
     assert not plans.workflow().approved_set
+
+
+def test_a_set_the_stamping_cannot_read_fails_once_with_the_reason_and_the_sweep_leaves_it(
+    plans, submit, decide, api_as, monkeypatch
+):
+    monkeypatch.setattr("workflows.services.engine._write_approved_set_after_commit", lambda workflow_id: None)
+    submit()
+    approve(decide)
+    Path(plans.version.file.path).write_bytes(b"%PDF-1.7\nnot a PDF qpdf can read\n%%EOF\n")
+    Workflow.objects.filter(pk=plans.workflow().pk).update(finished_at=timezone.now() - timezone.timedelta(minutes=5))
+
+    reconcile_workflows.apply()
+
+    workflow = plans.workflow()
+    assert not workflow.approved_set
+    assert workflow.approved_set_error.startswith(
+        "The approved set of Architectural plan set v1 could not be written: The PDF is damaged and cannot be read."
+    )
+    failed = AuditEntry.objects.get(action="workflow.approved_set_failed", case_id=plans.case.pk)
+    assert failed.summary == workflow.approved_set_error
+    body = api_as(plans.demo.planner).get(f"/api/versions/{plans.version.pk}/workflow/").json()
+    assert (body["approved_set_url"], body["approved_set_error"]) == (None, workflow.approved_set_error)
+    sent = []
+    monkeypatch.setattr("workflows.tasks.write_approved_set.delay", sent.append)
+    reconcile_workflows.apply()
+    assert sent == [], "the sweep does not try a failed set again"
+    assert approved_set.write(workflow.pk) is None
+    assert AuditEntry.objects.filter(action="workflow.approved_set_failed").count() == 1

@@ -83,6 +83,9 @@ class WorkflowSerializer(serializers.Serializer):
     approved_set_url = serializers.CharField(
         allow_null=True, help_text="The version with every sheet stamped approved; null until it is written."
     )
+    approved_set_error = serializers.CharField(
+        allow_null=True, help_text="Why the approved set could not be written (it is not tried again); else null."
+    )
     tasks = TaskSerializer(many=True)
 
 

@@ -9,7 +9,9 @@ rasterised. The file is stored with the workflow (`approved_set`), its SHA-256
 goes to the audit trail, and the applicants are told it is ready.
 
 Writing is idempotent: a workflow that has its set is left alone, and two runs at
-once store one file (the second finds it under the row lock and drops its own).
+once store one file (the second finds it under the row lock and drops its own). A
+file the stamping cannot read fails once, with the reason (`approved_set_error`),
+and is not tried again by the sweep.
 """
 
 import hashlib
@@ -103,7 +105,7 @@ def write(workflow_id):
     """Write the approved set of an approved workflow; returns its audit facts, or None when
     there is nothing to do (not approved, or already written)."""
     workflow = Workflow.objects.select_related("case__lead_department", "version__document").get(pk=workflow_id)
-    if workflow.status not in APPROVED or workflow.approved_set:
+    if workflow.status not in APPROVED or workflow.approved_set or workflow.approved_set_error:
         return None
     heading, lines = stamp_lines(workflow)
     version = workflow.version
@@ -113,18 +115,38 @@ def write(workflow_id):
             for chunk in iter(lambda: stored.read(1024 * 1024), b""):
                 copy.write(chunk)
         stamp.write_bytes(draw_stamp(heading, lines))
-        sheets = pdf.stamp(source, stamp, dest)
+        try:
+            sheets = pdf.stamp(source, stamp, dest)
+        except pdf.PdfError as error:
+            return _give_up(workflow.pk, error.message)
         data = dest.read_bytes()
     return _store(workflow.pk, data, sheets)
 
 
+def _give_up(workflow_id, reason):
+    """A file the stamping cannot read fails the same way every time: say so once, and let the
+    sweep leave it alone."""
+    with audit.acting_as(None), transaction.atomic():
+        workflow = _locked(workflow_id)
+        if workflow.approved_set or workflow.approved_set_error:
+            return None
+        version = workflow.version
+        workflow.approved_set_error = (
+            f"The approved set of {version.document.title} v{version.number} could not be written: {reason} "
+            "Ask an administrator to check the file."
+        )
+        workflow.save(update_fields=["approved_set_error", "changed_at"])
+        audit.record(
+            "workflow.approved_set_failed", case=workflow.case, obj=("workflow", workflow.pk),
+            summary=workflow.approved_set_error, after={"reason": reason},
+        )  # fmt: skip
+    log.warning("workflow %s: %s", workflow_id, workflow.approved_set_error)
+    return {"failed": workflow.approved_set_error}
+
+
 def _store(workflow_id, data, sheets):
     with audit.acting_as(None), transaction.atomic():
-        workflow = (
-            Workflow.objects.select_for_update(of=("self",))
-            .select_related("case", "version__document")
-            .get(pk=workflow_id)
-        )
+        workflow = _locked(workflow_id)
         if workflow.approved_set:
             return None
         case, version = workflow.case, workflow.version
@@ -143,6 +165,12 @@ def _store(workflow_id, data, sheets):
         )  # fmt: skip
         _tell_applicants(workflow)
     return facts
+
+
+def _locked(workflow_id):
+    return (
+        Workflow.objects.select_for_update(of=("self",)).select_related("case", "version__document").get(pk=workflow_id)
+    )
 
 
 def _tell_applicants(workflow):
@@ -169,7 +197,7 @@ def approved_set_for(user, version_id):
 def missing(*, older_than):
     """Approved workflows finished before `older_than` whose set is not written (a lost message)."""
     return list(
-        Workflow.objects.filter(status__in=APPROVED, approved_set="", finished_at__lt=older_than)
+        Workflow.objects.filter(status__in=APPROVED, approved_set="", approved_set_error="", finished_at__lt=older_than)
         .order_by("pk")
         .values_list("pk", flat=True)
     )

@@ -71,6 +71,7 @@ def workflow_json(workflow, *, now=None):
         "finished_at": _iso(workflow.finished_at),
         "corrections_letter_url": reverse("api:corrections-letter", args=[workflow.version_id]),
         "approved_set_url": reverse("api:approved-set", args=[workflow.version_id]) if workflow.approved_set else None,
+        "approved_set_error": workflow.approved_set_error or None,
         "tasks": [task_json(task, now=now) for task in tasks],
     }
 

@@ -2,10 +2,11 @@
 
 Nothing of a review reaches the applicant while it runs. When the cycle's
 workflow ends (whatever its outcome), every correction and note of its version
-is released at once — `released_at` set in the routing transaction that ends
-the workflow, so the outcome and the release commit together — the release is
-written to the audit trail, and the case's applicants are told by notification
-and e-mail (sent after commit).
+is released at once, with the copies a resubmittal carried forward meanwhile —
+`released_at` set in the routing transaction that ends the workflow, so the
+outcome and the release commit together — the release is written to the audit
+trail, and the case's applicants are told by notification and e-mail (sent
+after commit).
 """
 
 from django.db.models import Count
@@ -22,7 +23,9 @@ def release_cycle(workflow, now):
     version = workflow.version
     waiting = Annotation.objects.filter(version=version, category__in=RELEASED_CATEGORIES, released_at__isnull=True)
     counts = dict(waiting.values_list("category").annotate(n=Count("pk")).order_by())
+    origins = list(waiting.values_list("pk", flat=True))
     waiting.update(released_at=now)
+    copies = _release_carried_copies(origins, now)
     released = {category: counts.get(category, 0) for category in RELEASED_CATEGORIES}
     audit.record(
         "annotations.released",
@@ -31,7 +34,7 @@ def release_cycle(workflow, now):
         obj=("version", version.pk),
         summary=f"{_count(released['correction'], 'correction')} and {_count(released['note'], 'note')} "
         f"of {version.document.title} v{version.number} released to the applicant",
-        after={"workflow": workflow.pk, "status": workflow.status, **released},
+        after={"workflow": workflow.pk, "status": workflow.status, **released, "carried_copies": copies},
     )
     _tell_applicants(workflow, released)
     webhooks.emit(
@@ -40,6 +43,20 @@ def release_cycle(workflow, now):
          "notes": released["note"]},
         case=workflow.case_id,
     )  # fmt: skip
+    return released
+
+
+def _release_carried_copies(origins, now):
+    """A resubmittal may have carried the markups forward before their cycle ended: their copies
+    (and the copies of those) are released with them, unless a reviewer made one internal since.
+    Returns how many."""
+    released = 0
+    while origins:
+        copies = Annotation.objects.filter(
+            carried_from__in=origins, category__in=RELEASED_CATEGORIES, released_at__isnull=True
+        )
+        origins = list(copies.values_list("pk", flat=True))
+        released += Annotation.objects.filter(pk__in=origins).update(released_at=now)
     return released
 
 
