@@ -86,3 +86,97 @@ def test_a_reviewer_sees_what_changed_places_a_markup_and_finds_the_old_version_
     assert_accessible(page, "a replaced version")
     banner.get_by_role("link", name="version 2").click()
     expect(page).to_have_url(re.compile(rf"/versions/{resubmitted['second']}/(#.*)?$"))  # the viewer adds #page=
+
+
+# On A-102, in page points from the top-left corner as displayed (tests.factories.sheet_pdf): the top of
+# the wall drawn in version 2 only (8 pt wide), the sheet's border on both, and paper inside the wall.
+ARCH_D_WIDTH, ARCH_D_HEIGHT = 36 * 72, 24 * 72
+NEW_WALL = [ARCH_D_WIDTH / 2, ARCH_D_HEIGHT * (1 - 1 / 3 - 1 / 5)]
+BORDER = [18, ARCH_D_HEIGHT / 2]
+PAPER = [ARCH_D_WIDTH / 2, ARCH_D_HEIGHT / 2]
+
+CENTRE_ON = """([x, y]) => {
+  const view = document.querySelector("[data-testid=compare-overlay]");
+  const sheet = view.querySelector(".sheet-page");
+  const scale = Number(sheet.style.getPropertyValue("--scale"));
+  view.scrollTo(parseFloat(sheet.style.left) + x * scale - view.clientWidth / 2,
+                parseFloat(sheet.style.top) + y * scale - view.clientHeight / 2);
+}"""
+
+# The overlay's colour at a page point, once drawn sharp at the zoom shown (null until then).
+PIXEL_AT = """([x, y]) => {
+  const view = document.querySelector("[data-testid=compare-overlay]");
+  const canvas = view.querySelector("canvas.sheet-canvas");
+  if (!canvas || view.dataset.rendering !== "false" || view.dataset.renderedZoom !== view.dataset.zoom) return null;
+  const sheet = view.querySelector(".sheet-page").getBoundingClientRect(), drawn = canvas.getBoundingClientRect();
+  const scale = Number(view.querySelector(".sheet-page").style.getPropertyValue("--scale"));
+  const cx = Math.floor((sheet.left + x * scale - drawn.left) * canvas.width / drawn.width);
+  const cy = Math.floor((sheet.top + y * scale - drawn.top) * canvas.height / drawn.height);
+  if (cx < 0 || cy < 0 || cx >= canvas.width || cy >= canvas.height) return null;
+  return Array.from(canvas.getContext("2d").getImageData(cx, cy, 1, 1).data.slice(0, 3));
+}"""
+
+SAME_PLACE = """() => {
+  const [old, now] = ["old", "new"].map((name) => document.querySelector(`[data-testid=compare-${name}]`));
+  return old.dataset.zoom === now.dataset.zoom && Math.abs(old.scrollLeft - now.scrollLeft) <= 1
+    && Math.abs(old.scrollTop - now.scrollTop) <= 1;
+}"""
+
+
+def overlay_pixel(page, point):
+    page.evaluate(CENTRE_ON, point)
+    return page.wait_for_function(PIXEL_AT, arg=point).json_value()
+
+
+def test_a_changed_sheet_compared_side_by_side_in_lockstep_and_overlaid(new_page, resubmitted):
+    page = new_page("fire")
+    page.goto(f"/versions/{resubmitted['second']}/#page=2")  # A-101: unchanged, nothing to compare
+    expect(page.get_by_test_id("sheet-label")).to_have_text("A-101")
+    expect(page.locator(".thumb").nth(2)).to_have_attribute("data-change", "changed")
+    compare = page.get_by_role("button", name="Compare with version 1")
+    expect(compare).to_be_hidden()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_test_id("sheet-label")).to_have_text("A-102")
+    compare.focus()
+    page.keyboard.press("Enter")
+
+    dialog = page.get_by_role("dialog", name="A-102: version 1 and version 2")
+    expect(dialog).to_be_visible()
+    old, new = (
+        page.get_by_role("region", name="Version 1 · A-102"),
+        page.get_by_role("region", name="Version 2 · A-102"),
+    )
+    expect(old).to_be_visible()
+    expect(new).to_be_focused()
+    start = new.get_attribute("data-zoom")
+    expect(old).to_have_attribute("data-zoom", start)
+    page.keyboard.press("+")  # zoom one ...
+    page.keyboard.press("+")
+    expect(new).not_to_have_attribute("data-zoom", start)
+    page.wait_for_function(SAME_PLACE)  # ... and the other follows
+    new.evaluate("view => view.scrollBy(240, 160)")  # pan one ...
+    page.wait_for_function(SAME_PLACE)
+    assert old.evaluate("view => view.scrollLeft") > 0
+    expect(old).to_have_attribute("data-rendering", "false")
+    assert_accessible(page, "a sheet compared side by side")
+
+    dialog.get_by_role("button", name="Overlay").click()
+    overlay = page.get_by_role("region", name="Overlay of version 1 (red) and version 2 (blue); both in grey")
+    expect(old).to_be_hidden()
+    expect(dialog).to_contain_text("Red: only in version 1")
+    overlay.focus()
+    page.keyboard.press("0")
+    for _ in range(12):  # in close, from the whole sheet: lines drawn several pixels wide
+        if overlay.get_attribute("data-zoom") == "300":
+            break
+        page.keyboard.press("+")
+    expect(overlay).to_have_attribute("data-zoom", "300")
+    wall, border, paper = (overlay_pixel(page, point) for point in (NEW_WALL, BORDER, PAPER))
+    assert wall == [0, 70, 230], f"the wall only version 2 has is blue: {wall}"
+    assert border == [128, 128, 128], f"the border both have is grey: {border}"
+    assert paper == [255, 255, 255], f"paper is white: {paper}"
+    assert_accessible(page, "a sheet overlaid on the previous version's")
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(compare).to_be_focused()

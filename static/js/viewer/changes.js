@@ -1,7 +1,9 @@
 // What changed since the version this one replaced (GET /api/versions/{id}/changes/): the thumbnail
 // strip marks changed and added sheets and can show only those; the previous version's markups that
-// found no matching sheet are listed for a reviewer to place on a sheet of their choosing.
+// found no matching sheet are listed for a reviewer to place on a sheet of their choosing; a changed
+// sheet can be compared with the previous version's (compare.js).
 import { apiFetch } from "../api.js";
+import { offerComparison } from "./compare.js";
 
 const BADGE = { changed: "Changed", added: "New" };
 const POLL_MS = 3000;
@@ -19,6 +21,7 @@ export async function showChanges(viewer, root, markup) {
     changes = await apiFetch(url);
   }
   markSheets(viewer, changes, summary);
+  offerComparison(viewer, root, changes).catch((error) => console.error("The comparison is unavailable", error));
   root.querySelector("#changed-only").addEventListener("change", (event) => {
     for (const sheet of changes.sheets) {
       const item = viewer.thumbnails.items.get(sheet.page)?.closest("li");

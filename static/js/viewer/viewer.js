@@ -7,8 +7,10 @@ import { showChanges } from "./changes.js";
 import { stepZoom } from "./geometry.js";
 import { FindInSet, wordsToFind } from "./find.js";
 import { bindKeys } from "./keyboard.js";
+import { loadDocument } from "./pdf_document.js";
 import { showSheetIndex } from "./sheet_index.js";
 import { SheetView } from "./sheet_view.js";
+import { watchReplacement } from "./superseded.js";
 import { ThumbnailStrip } from "./thumbnails.js";
 import { ViewHistory } from "./view_history.js";
 
@@ -37,24 +39,6 @@ function showMessage(text, kind = "info", link = null) {
     const anchor = Object.assign(document.createElement("a"), { href: link.href, textContent: link.text });
     message.append(" ", anchor);
   }
-}
-
-async function loadDocument(url) {
-  const pdfjs = await import(root.dataset.pdfjs);
-  pdfjs.GlobalWorkerOptions.workerSrc = root.dataset.pdfjsWorker;
-  return pdfjs.getDocument({
-    url,
-    withCredentials: true,
-    disableAutoFetch: true, // fetch only the byte ranges the sheet being drawn needs
-    disableStream: true,
-    rangeChunkSize: 64 * 1024, // small: a flat page tree has PDF.js read every page dict, each in its own chunk
-    cMapUrl: root.dataset.cmaps,
-    cMapPacked: true,
-    standardFontDataUrl: root.dataset.fonts,
-    wasmUrl: root.dataset.wasm,
-    isEvalSupported: false,
-    enableXfa: false,
-  }).promise;
 }
 
 class Viewer {
@@ -225,7 +209,7 @@ function initialPage() {
 
 async function main() {
   // A version the server rendered as ready: fetch its PDF at once, beside its pages' details.
-  const early = root.dataset.status === "ready" ? loadDocument(root.dataset.fileUrl) : null;
+  const early = root.dataset.status === "ready" ? loadDocument(root, root.dataset.fileUrl) : null;
   early?.catch(() => {}); // reported below, where it is awaited
   let version = await apiFetch(`/api/versions/${root.dataset.versionId}/`);
   performance.mark("civicreview:version");
@@ -240,12 +224,13 @@ async function main() {
     return;
   }
   showMessage("Loading sheets…");
-  const pdf = await (early || loadDocument(version.file_url));
+  const pdf = await (early || loadDocument(root, version.file_url));
   performance.mark("civicreview:document");
   const viewer = new Viewer(version, pdf);
   window.civicReviewViewer = viewer; // for the markup layer and for debugging
   try {
     window.civicReviewMarkup = startMarkup(viewer);
+    watchReplacement(root, window.civicReviewMarkup);
   } catch (error) {
     console.error("The markup layer did not start", error); // the sheets can still be read
     showMessage("Markups are unavailable: reload the page to try again.", "error");
