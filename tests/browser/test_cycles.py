@@ -1,6 +1,7 @@
 """A resubmittal in the viewer: the changed and new sheets flagged in the thumbnail strip (and shown
-alone on request), the markup whose sheet was removed placed by hand, and the old version read-only
-with a banner pointing at the new one."""
+alone on request), the markup whose sheet was removed placed by hand, the old version read-only
+with a banner pointing at the new one (shown live when it is replaced while open), and a changed sheet
+compared with the previous version's side by side and overlaid."""
 
 import json
 import re
@@ -10,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import _manage
+from tests.factories import sheet_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -180,3 +182,24 @@ def test_a_changed_sheet_compared_side_by_side_in_lockstep_and_overlaid(new_page
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(compare).to_be_focused()
+
+    # a newer version replaces this one while it is open: the banner comes live, without a reload
+    planner = new_page("planner")
+    planner.goto(f"/versions/{resubmitted['first']}/")
+    document = planner.request.get(f"/api/versions/{resubmitted['second']}/").json()["document"]
+    token = next(c["value"] for c in planner.context.cookies() if c["name"] == "csrftoken")
+    third = sheet_pdf(labels=["G-001", "A-101", "A-102"], notes=["COVER", "STAIR", "WALL"], drawn_on=["A-102"])
+    uploaded = planner.request.post(
+        f"/api/documents/{document}/versions/",
+        multipart={"file": {"name": "v3.pdf", "mimeType": "application/pdf", "buffer": third}},
+        headers={"X-CSRFToken": token, "Referer": planner.url},
+    )
+    assert uploaded.status == 201, uploaded.text()
+    banner = page.get_by_test_id("superseded-banner")
+    expect(banner).to_have_text(
+        "Version 2 was replaced by version 3. It is read-only: its open markups were carried to version 3, "
+        "where the review goes on.",
+        timeout=30_000,
+    )
+    expect(page.get_by_test_id("connection-status")).to_have_text("Live · view only")
+    expect(page.get_by_test_id("markup-toolbar").get_by_role("button", name="Revision cloud")).to_be_hidden()
