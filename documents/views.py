@@ -69,6 +69,5 @@ def viewer(request, pk):
         "case": case,
         "people": selectors.case_reviewers(case),
         "locked": locks.why_locked(version),
-        "compare_panes": ("old", "new", "overlay"),  # the comparison's sheet views (static/js/viewer/compare.js)
     }
     return render(request, "documents/viewer.html", context)

@@ -135,8 +135,9 @@ def test_a_changed_sheet_compared_side_by_side_in_lockstep_and_overlaid(new_page
     page.goto(f"/versions/{resubmitted['second']}/#page=2")  # unchanged, nothing to compare
     expect(page.get_by_test_id("sheet-label")).to_have_text("A-101")
     expect(page.locator(".thumb").nth(2)).to_have_attribute("data-change", "changed")
+    expect(page.get_by_test_id("compare-button")).to_have_text("Compare with version 1")  # offered ...
     compare = page.get_by_role("button", name="Compare with version 1")
-    expect(compare).to_be_hidden()
+    expect(compare).to_be_hidden()  # ... on changed sheets only
     page.keyboard.press("ArrowRight")
     expect(page.get_by_test_id("sheet-label")).to_have_text("A-102")
     compare.focus()

@@ -1,5 +1,6 @@
-"""Doing the same thing at the same moment, on PostgreSQL: numbers stay unique and gap-free, and a
-version processed twice at once still ends with each page once."""
+"""Doing the same thing at the same moment, on PostgreSQL: numbers stay unique and gap-free, a
+version processed twice at once still ends with each page once, and two versions ready at once
+still end one replacing the other."""
 
 import threading
 
@@ -7,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from documents.models import Case, Page
+from documents.models import Case, Page, VersionChanges
 from documents.services import cases, intake
 from tests import factories
 from tests.factories import CaseFactory, sheet_pdf, upload
@@ -67,6 +68,22 @@ def test_resubmittals_at_the_same_moment_get_distinct_consecutive_versions(demo)
 
     assert errors == []
     assert sorted(document.versions.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
+
+
+def test_two_versions_ready_at_the_same_moment_end_with_the_later_replacing_the_earlier(demo):
+    """Each version's start of cycle looks for the other as ready: without one document's cycles
+    taking turns, both could find nothing and the later would never be compared."""
+    case = CaseFactory(lead_department=demo.departments["planning"])
+    document = intake.add_document(demo.planner, case, title="Plans", upload=upload(data=sheet_pdf()))
+    intake.add_version(demo.planner, document, upload=upload(data=sheet_pdf(notes=["REVISED"])))
+    first, second = document.versions.order_by("number")
+
+    errors = at_once(2, lambda index: intake.process_version((first, second)[index].pk))
+
+    assert errors == []
+    first.refresh_from_db()
+    assert first.superseded_by_id == second.pk
+    assert VersionChanges.objects.get(version=second).previous_id == first.pk
 
 
 def test_a_version_processed_twice_at_once_ends_ready_with_each_page_once(demo):

@@ -96,7 +96,8 @@ class Comparison {
 
   #makePanes() {
     if (this.panes) return this.panes;
-    const view = (name) => new SheetView(this.dialog.querySelector(`[data-testid=compare-${name}]`));
+    const body = this.dialog.querySelector(".compare-body");
+    const view = (name) => new SheetView(body.appendChild(pane(name)).querySelector(".sheet-view"));
     this.panes = { old: view("old"), new: view("new"), overlay: view("overlay") };
     this.#lock(this.panes.old, this.panes.new);
     this.#lock(this.panes.new, this.panes.old);
@@ -187,6 +188,23 @@ class Comparison {
     for (const pane of Object.values(this.panes || {})) pane.painter.reset(); // canvases are memory
     this.dialog.dataset.state = "closed";
   }
+}
+
+/** A pane of the comparison: its caption, and a sheet view (made here, so that the viewer's page
+ * has one sheet view until a comparison is opened). */
+function pane(name) {
+  const figure = Object.assign(document.createElement("figure"), { className: "compare-pane", hidden: name === "overlay" });
+  figure.dataset.pane = name;
+  const caption = Object.assign(document.createElement("figcaption"), { id: `compare-${name}-caption` });
+  const stage = Object.assign(document.createElement("div"), { className: "compare-stage" });
+  const scroller = Object.assign(document.createElement("div"), { className: "sheet-view", tabIndex: 0 });
+  scroller.setAttribute("role", "region");
+  scroller.setAttribute("aria-labelledby", caption.id);
+  scroller.dataset.testid = `compare-${name}`;
+  scroller.innerHTML = '<div class="sheet-sizer"><div class="sheet-page"><div class="sheet-overlay"></div></div></div>';
+  stage.append(scroller);
+  figure.append(caption, stage);
+  return figure;
 }
 
 function show(view, number, page) {
