@@ -70,9 +70,18 @@ def test_resubmittals_at_the_same_moment_get_distinct_consecutive_versions(demo)
     assert sorted(document.versions.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
 
 
-def test_two_versions_ready_at_the_same_moment_end_with_the_later_replacing_the_earlier(demo):
+def test_two_versions_ready_at_the_same_moment_end_with_the_later_replacing_the_earlier(demo, monkeypatch):
     """Each version's start of cycle looks for the other as ready: without one document's cycles
-    taking turns, both could find nothing and the later would never be compared."""
+    taking turns, both would find nothing and the later would never be compared."""
+    from reviews.services import cycles
+
+    meet, start_cycle = threading.Barrier(2), cycles.start_cycle
+
+    def start_together(version):  # both marked ready, neither committed
+        meet.wait(timeout=60)
+        return start_cycle(version)
+
+    monkeypatch.setattr(cycles, "start_cycle", start_together)
     case = CaseFactory(lead_department=demo.departments["planning"])
     document = intake.add_document(demo.planner, case, title="Plans", upload=upload(data=sheet_pdf()))
     intake.add_version(demo.planner, document, upload=upload(data=sheet_pdf(notes=["REVISED"])))
