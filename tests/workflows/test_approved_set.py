@@ -276,6 +276,7 @@ def test_a_set_the_stamping_cannot_read_fails_once_with_the_reason_and_the_sweep
     assert failed.summary == workflow.approved_set_error
     body = api_as(plans.demo.planner).get(f"/api/versions/{plans.version.pk}/workflow/").json()
     assert (body["approved_set_url"], body["approved_set_error"]) == (None, workflow.approved_set_error)
+    assert workflow.approved_set_error in api_as(plans.demo.planner).get(f"/cases/{plans.case.pk}/").content.decode()
     sent = []
     monkeypatch.setattr("workflows.tasks.write_approved_set.delay", sent.append)
     reconcile_workflows.apply()
