@@ -161,18 +161,3 @@ def entries_for_case(case_id, limit=None):
     if limit:
         return list(reversed(entries.order_by("-seq")[:limit]))
     return list(entries)
-
-
-def entry_json(entry):
-    return {
-        "seq": entry.seq,  # its place in the case's chain
-        "at": entry.at.isoformat(),
-        "actor": entry.actor_name,
-        "action": entry.action,
-        "object": f"{entry.object_type}:{entry.object_id}" if entry.object_type else None,
-        "summary": entry.summary,
-        "before": entry.before_data,
-        "after": entry.after_data,
-        "prev_hash": entry.prev_hash,
-        "hash": entry.hash,
-    }

@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from audit import services as audit
 from civicreview.errors import Conflict
+from civicreview.shapes import render
 from civicreview.text import storable
 from documents.models import Case
 from documents.selectors import reviews_case
 from documents.services.cases import departments_of
 from holds.models import Hold, parcel_key
+from holds.shapes import ApplicantHoldSerializer, HoldSerializer
 from webhooks import services as webhooks
 from workflows.models import Workflow
 
@@ -189,29 +191,13 @@ def _state(hold):
     }  # fmt: skip
 
 
+_shaped = render(HoldSerializer)
+_shaped_for_applicant = render(ApplicantHoldSerializer)
+
+
 def hold_json(hold, *, for_applicant=False):
     """A hold as the API answers it: everything to staff; to an applicant only that it is there and what kind."""
-    public = {
-        "kind": hold.kind,
-        "kind_text": hold.get_kind_display(),
-        "placed_at": hold.placed_at,
-        "active": hold.active,
-    }
-    if for_applicant:
-        return public
-    return {
-        "id": hold.pk,
-        "parcel_id": hold.parcel_id,
-        **public,
-        "reason": hold.reason,
-        "source": hold.source,
-        "external_ref": hold.external_ref,
-        "department": hold.department.slug if hold.department else None,
-        "placed_by": hold.placed_by.get_username() if hold.placed_by else None,
-        "released_at": hold.released_at,
-        "released_by": hold.released_by.get_username() if hold.released_by else None,
-        "release_reason": hold.release_reason,
-    }
+    return (_shaped_for_applicant if for_applicant else _shaped)(hold)
 
 
 def hold_event(hold, cases):

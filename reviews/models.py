@@ -132,13 +132,10 @@ class VersionEvent(models.Model):
         return f"{self.version_id}#{self.seq} {self.type}"
 
     def message(self):
-        return {
-            "type": self.type,
-            "seq": self.seq,
-            "ref": self.ref or None,
-            "user": self.user.username,
-            "data": self.data,
-        }
+        """The event as the socket sends it and the API lists it (its one shape: reviews.shapes)."""
+        from reviews.shapes import event_json  # the shapes import these models
+
+        return event_json(self)
 
 
 class Presence(models.Model):

@@ -1,10 +1,10 @@
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from civicreview.text import storable
 from documents.models import Case, Department, Document, DocumentVersion, Page
-from holds.api.serializers import HoldSerializer
+from holds.shapes import ApplicantHoldSerializer, HoldSerializer
 
 
 class DepartmentSlugField(serializers.SlugRelatedField):
@@ -103,7 +103,14 @@ class CaseDetailSerializer(CaseSerializer):
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "documents", "holds"]
 
-    @extend_schema_field(HoldSerializer(many=True))
+    @extend_schema_field(
+        PolymorphicProxySerializer(
+            component_name="CaseHold",
+            serializers=[HoldSerializer, ApplicantHoldSerializer],
+            resource_type_field_name=None,
+            many=True,
+        )
+    )
     def get_holds(self, case):
         from holds.services import case_holds_json
 

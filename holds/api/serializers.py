@@ -1,34 +1,8 @@
-"""The holds API's shapes, for the schema (the answers are built by holds.services.hold_json)."""
+"""The holds API's requests and bulk answers, for the schema (a hold's own shape: holds.shapes)."""
 
 from rest_framework import serializers
 
 from holds.models import Hold
-
-
-class HoldSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    parcel_id = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Hold.Kind.choices)
-    kind_text = serializers.CharField()
-    active = serializers.BooleanField()
-    reason = serializers.CharField()
-    source = serializers.ChoiceField(choices=Hold.Source.choices)
-    external_ref = serializers.CharField()
-    department = serializers.CharField(allow_null=True)
-    placed_by = serializers.CharField(allow_null=True)
-    placed_at = serializers.DateTimeField()
-    released_at = serializers.DateTimeField(allow_null=True)
-    released_by = serializers.CharField(allow_null=True)
-    release_reason = serializers.CharField()
-
-
-class ApplicantHoldSerializer(serializers.Serializer):
-    """A hold as the case's applicant sees it: that it is there, and what kind."""
-
-    kind = serializers.ChoiceField(choices=Hold.Kind.choices)
-    kind_text = serializers.CharField()
-    placed_at = serializers.DateTimeField()
-    active = serializers.BooleanField()
 
 
 class PlaceHoldSerializer(serializers.Serializer):

@@ -7,14 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from holds import services
-from holds.api.serializers import (
-    BulkAnswerSerializer,
-    BulkSerializer,
-    HoldSerializer,
-    PlaceHoldSerializer,
-    ReleaseHoldSerializer,
-)
+from holds.api.serializers import BulkAnswerSerializer, BulkSerializer, PlaceHoldSerializer, ReleaseHoldSerializer
 from holds.models import Hold
+from holds.shapes import HoldSerializer
 
 
 def _staff_only(user):
@@ -35,7 +30,7 @@ class HoldList(APIView):
             holds = holds.on_parcel(request.query_params["parcel_id"])
         if request.query_params.get("active") in ("1", "true"):
             holds = holds.active()
-        return Response([services.hold_json(hold) for hold in holds[:1000]])
+        return Response(HoldSerializer(holds[:1000], many=True).data)
 
     @extend_schema(request=PlaceHoldSerializer, responses={201: HoldSerializer})
     def post(self, request):

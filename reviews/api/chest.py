@@ -4,30 +4,13 @@ markup summary (CSV and PDF) of a version's markup list."""
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from documents.selectors import visible_version
 from reviews.services import stamps, standard_comments, summary
-
-
-class StandardCommentSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    department = serializers.CharField(
-        required=False, allow_null=True, help_text="A department's slug (its heads and admins only); none: your own."
-    )
-    own = serializers.BooleanField(read_only=True)
-    shortcut = serializers.CharField(help_text="Typed as #shortcut in a markup's text.")
-    code = serializers.CharField(required=False, allow_blank=True, help_text="e.g. IBC 1005.3.2")
-    text = serializers.CharField()
-    editable = serializers.BooleanField(read_only=True)
-
-
-class StampSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    wording = serializers.CharField()
-    color = serializers.CharField()
+from reviews.shapes import StampSerializer, StandardCommentSerializer
 
 
 class StandardComments(APIView):
@@ -36,7 +19,7 @@ class StandardComments(APIView):
     @extend_schema(responses=StandardCommentSerializer(many=True))
     def get(self, request):
         found = standard_comments.library_for(request.user)
-        return Response([standard_comments.comment_json(c, request.user) for c in found])
+        return Response(StandardCommentSerializer(found, many=True, context={"user": request.user}).data)
 
     @extend_schema(request=StandardCommentSerializer, responses={201: StandardCommentSerializer})
     def post(self, request):
@@ -59,7 +42,7 @@ class Stamps(APIView):
 
     @extend_schema(responses=StampSerializer(many=True))
     def get(self, request):
-        return Response([stamps.stamp_json(s) for s in stamps.stamps_for(request.user)])
+        return Response(StampSerializer(stamps.stamps_for(request.user), many=True).data)
 
 
 SUMMARY_FILTERS = [

@@ -1,27 +1,9 @@
-"""Shapes of the markup API, for the schema; the rules live in reviews.markup_rules."""
+"""The markup API's requests and the answers that are no resource of their own, for the schema (the
+resources' shapes are in reviews.shapes; the rules live in reviews.markup_rules)."""
 
 from rest_framework import serializers
 
-from reviews.models import Annotation, Comment
-
-
-class AnnotationSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    version = serializers.IntegerField(read_only=True)
-    page = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=Annotation.Kind.choices)
-    geometry = serializers.JSONField(help_text='{"points": [[x, y], ...]} in PDF points, top-left origin.')
-    style = serializers.JSONField(required=False)
-    text = serializers.CharField(required=False, allow_blank=True)
-    status = serializers.ChoiceField(choices=Annotation.Status.choices, required=False)
-    category = serializers.ChoiceField(choices=Annotation.Category.choices, required=False)
-    released_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    carried_from = serializers.IntegerField(read_only=True, allow_null=True)
-    author = serializers.CharField(read_only=True)
-    department = serializers.CharField(read_only=True)
-    revision = serializers.IntegerField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
+from reviews.models import Annotation
 
 
 class AnnotationChangeSerializer(serializers.Serializer):
@@ -32,31 +14,6 @@ class AnnotationChangeSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=Annotation.Status.choices, required=False)
     category = serializers.ChoiceField(choices=Annotation.Category.choices, required=False)
-
-
-class CommentSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    annotation = serializers.IntegerField(read_only=True)
-    author = serializers.CharField(read_only=True)
-    body = serializers.CharField()
-    visibility = serializers.ChoiceField(choices=Comment.Visibility.choices, required=False)
-    created_at = serializers.DateTimeField(read_only=True)
-
-
-class EventSerializer(serializers.Serializer):
-    type = serializers.CharField()
-    seq = serializers.IntegerField()
-    ref = serializers.CharField(allow_null=True)
-    data = serializers.JSONField()
-
-
-class NotificationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    text = serializers.CharField()
-    url = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    read = serializers.BooleanField()
 
 
 class MarkReadSerializer(serializers.Serializer):

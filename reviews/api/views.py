@@ -1,7 +1,7 @@
 """Thin API views over reviews.services.annotations; changes made here are broadcast like the websocket's."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,16 +10,19 @@ from documents.selectors import visible_version
 from reviews.api.chest import SUMMARY_FILTERS
 from reviews.api.serializers import (
     AnnotationChangeSerializer,
-    AnnotationSerializer,
-    CommentSerializer,
-    EventSerializer,
     MarkReadSerializer,
-    NotificationSerializer,
     PageScaleSerializer,
     PlaceSerializer,
     VersionChangesSerializer,
 )
 from reviews.services import annotations, audience, cycles, events, notifications, sheets, summary
+from reviews.shapes import (
+    AnnotationSerializer,
+    CommentSerializer,
+    EventSerializer,
+    HiddenEventSerializer,
+    NotificationSerializer,
+)
 
 
 def _int(value, field):
@@ -34,7 +37,7 @@ class VersionAnnotations(APIView):
     def get(self, request, pk):
         version = visible_version(request.user, pk)
         found = summary.filtered(request.user, version, request.query_params)
-        return Response([annotations.annotation_json(a) for a in found])
+        return Response(AnnotationSerializer(found, many=True).data)
 
     @extend_schema(request=AnnotationSerializer, responses={201: AnnotationSerializer})
     def post(self, request, pk):
@@ -64,7 +67,7 @@ class AnnotationDetail(APIView):
 class AnnotationComments(APIView):
     @extend_schema(responses=CommentSerializer(many=True))
     def get(self, request, pk):
-        return Response([annotations.comment_json(c) for c in annotations.comments_of(request.user, pk)])
+        return Response(CommentSerializer(annotations.comments_of(request.user, pk), many=True).data)
 
     @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
     def post(self, request, pk):
@@ -81,7 +84,15 @@ class AnnotationComments(APIView):
 class VersionEvents(APIView):
     """The version's event log after `after` (a client's last seq): what it missed."""
 
-    @extend_schema(parameters=[OpenApiParameter("after", int)], responses=EventSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int)],
+        responses=PolymorphicProxySerializer(
+            component_name="VersionEvent",
+            serializers=[EventSerializer, HiddenEventSerializer],
+            resource_type_field_name=None,
+            many=True,
+        ),
+    )
     def get(self, request, pk):
         version = visible_version(request.user, pk)
         after = _int(request.query_params.get("after", 0), "after")
@@ -95,7 +106,7 @@ class Notifications(APIView):
     @extend_schema(parameters=[OpenApiParameter("unread", bool)], responses=NotificationSerializer(many=True))
     def get(self, request):
         found = notifications.inbox(request.user, unread_only=request.query_params.get("unread") in ("1", "true"))
-        return Response([notifications.notification_json(n) for n in found[:200]])
+        return Response(NotificationSerializer(found[:200], many=True).data)
 
 
 class NotificationsRead(APIView):

@@ -73,32 +73,51 @@ def finite(message, field):
     return value
 
 
+def _create_annotation(user, version, message):
+    return annotations.create_annotation(user, version, message.get("data"), ref=message["ref"])
+
+
+def _update_annotation(user, version, message):
+    annotation, revision = whole(message, "id"), whole(message, "revision")
+    return annotations.update_annotation(
+        user, annotation, revision, message.get("data"), ref=message["ref"], version_id=version.pk
+    )
+
+
+def _delete_annotation(user, version, message):
+    annotation, revision = whole(message, "id"), whole(message, "revision")
+    return annotations.delete_annotation(user, annotation, revision, ref=message["ref"], version_id=version.pk)
+
+
+def _scale_page(user, version, message):
+    page = whole(message, "page", 1, max(version.page_count or 0, 1))
+    return sheets.set_page_scale(user, version, page, message.get("scale"), ref=message["ref"])
+
+
+def _add_comment(user, version, message):
+    annotation = whole(message, "annotation")
+    return annotations.add_comment(
+        user, annotation, message.get("body"), ref=message["ref"], version_id=version.pk,
+        visibility=message.get("visibility"),
+    )  # fmt: skip
+
+
+# The change commands: each type's function checks the message's own fields, then calls its service.
+CHANGES = {
+    "annotation.create": _create_annotation,
+    "annotation.update": _update_annotation,
+    "annotation.delete": _delete_annotation,
+    "page.scale": _scale_page,
+    "comment.create": _add_comment,
+}
+
+
 def run_command(user, version, message):
     """Apply one change command; returns the event it produced (or produced before, for a repeated ref)."""
-    kind, ref, version_id = message["type"], message["ref"], version.pk
-    if kind == "annotation.create":
-        return annotations.create_annotation(user, version, message.get("data"), ref=ref)
-    if kind == "annotation.update":
-        return annotations.update_annotation(
-            user, whole(message, "id"), whole(message, "revision"), message.get("data"), ref=ref, version_id=version_id
-        )
-    if kind == "annotation.delete":
-        return annotations.delete_annotation(
-            user, whole(message, "id"), whole(message, "revision"), ref=ref, version_id=version_id
-        )
-    if kind == "page.scale":
-        page = whole(message, "page", 1, max(version.page_count or 0, 1))
-        return sheets.set_page_scale(user, version, page, message.get("scale"), ref=ref)
-    if kind == "comment.create":
-        return annotations.add_comment(
-            user,
-            whole(message, "annotation"),
-            message.get("body"),
-            ref=ref,
-            version_id=version_id,
-            visibility=message.get("visibility"),
-        )
-    raise Refused("invalid", f"Unknown message type {kind!r}.")
+    change = CHANGES.get(message["type"])
+    if change is None:
+        raise Refused("invalid", f"Unknown message type {message['type']!r}.")
+    return change(user, version, message)
 
 
 def dumps(message):
@@ -318,16 +337,7 @@ class VersionConsumer(AsyncWebsocketConsumer):
         self.feed = audience.ApplicantFeed(self.user, self.version)  # released since it began, say
         return [self.feed.view(message, history=True) for message in missed]
 
-    HANDLERS = {
-        "annotation.create": _change,
-        "annotation.update": _change,
-        "annotation.delete": _change,
-        "comment.create": _change,
-        "page.scale": _change,
-        "cursor": _cursor,
-        "view": _view,
-        "resume": _resume,
-    }
+    HANDLERS = {**dict.fromkeys(CHANGES, _change), "cursor": _cursor, "view": _view, "resume": _resume}
 
     async def _error(self, ref, code, message, current=None):
         error = {"type": "error", "ref": ref, "code": code, "message": message}

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from civicreview.errors import Conflict
 from civicreview.prepared import prepared
+from civicreview.shapes import render
 from documents.models import Department
 from documents.selectors import (
     case_reviewers,
@@ -26,39 +27,11 @@ from documents.selectors import (
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
 from reviews.services import audience, events, locks, notifications, stamps
+from reviews.shapes import AnnotationSerializer, CommentSerializer
 from workflows.selectors import finished_review
 
-
-def annotation_json(annotation):
-    return {
-        "id": annotation.pk,
-        "version": annotation.version_id,
-        "page": annotation.page,
-        "kind": annotation.kind,
-        "geometry": annotation.geometry,
-        "style": annotation.style,
-        "text": annotation.text,
-        "status": annotation.status,
-        "category": annotation.category,
-        "released_at": annotation.released_at and annotation.released_at.isoformat(),
-        "carried_from": annotation.carried_from_id,
-        "author": annotation.author.username,
-        "department": annotation.department.slug,
-        "revision": annotation.revision,
-        "created_at": annotation.created_at.isoformat(),
-        "updated_at": annotation.updated_at.isoformat(),
-    }
-
-
-def comment_json(comment):
-    return {
-        "id": comment.pk,
-        "annotation": comment.annotation_id,
-        "author": comment.author.username,
-        "body": comment.body,
-        "visibility": comment.visibility,
-        "created_at": comment.created_at.isoformat(),
-    }
+annotation_json = render(AnnotationSerializer)
+comment_json = render(CommentSerializer)
 
 
 def reviewing_department(user, version):

@@ -8,22 +8,16 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from civicreview.shapes import render
 from reviews.models import Notification
+from reviews.shapes import NotificationSerializer
 
 
 def user_group(user_id):
     return f"user-{user_id}"
 
 
-def notification_json(notification):
-    return {
-        "id": notification.pk,
-        "kind": notification.kind,
-        "text": notification.text,
-        "url": notification.url,
-        "created_at": notification.created_at.isoformat(),
-        "read": notification.read_at is not None,
-    }
+notification_json = render(NotificationSerializer)
 
 
 def notify(users, *, kind, text, url="", subject=None):

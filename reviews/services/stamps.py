@@ -7,9 +7,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit import services as audit
+from civicreview.shapes import render
 from documents.models import Department
 from reviews import markup_rules as rules
 from reviews.models import StampDefinition
+from reviews.shapes import StampDefinitionSerializer, StampSerializer
 
 
 def usable_by(departments):
@@ -24,8 +26,8 @@ def stamps_for(user):
     return usable_by(Department.objects.filter(group__user=user))
 
 
-def stamp_json(stamp):
-    return {"id": stamp.pk, "wording": stamp.wording, "color": stamp.color}
+stamp_json = render(StampSerializer)
+definition_json = render(StampDefinitionSerializer)  # as the audit trail records it
 
 
 def chosen_stamp(data):
@@ -58,11 +60,6 @@ def filled_text(user, department, data, *, today=None):
     day = today or timezone.localdate()
     who = user.get_full_name() or user.get_username()
     return f"{stamp.wording}\n{who} · {department.name} · {day.isoformat()}", stamp
-
-
-def definition_json(stamp):
-    departments = sorted(stamp.departments.values_list("slug", flat=True)) if stamp.pk else []
-    return {**stamp_json(stamp), "departments": departments, "active": stamp.active}
 
 
 def record_definition(user, stamp, verb, *, after=None):

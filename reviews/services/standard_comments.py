@@ -12,6 +12,7 @@ from audit import services as audit
 from documents.models import Department
 from reviews import markup_rules as rules
 from reviews.models import StandardComment
+from reviews.shapes import StandardCommentSerializer
 
 SHORTCUT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_CODE = 80
@@ -31,15 +32,7 @@ def may_keep(user, department):
 
 
 def comment_json(comment, user):
-    return {
-        "id": comment.pk,
-        "department": comment.department.slug if comment.department else None,
-        "own": comment.owner_id == user.pk,
-        "shortcut": comment.shortcut,
-        "code": comment.code,
-        "text": comment.text,
-        "editable": comment.owner_id == user.pk or may_keep(user, comment.department),
-    }
+    return StandardCommentSerializer(context={"user": user}).to_representation(comment)
 
 
 def create(user, data):

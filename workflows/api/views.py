@@ -9,19 +9,13 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import entries_for_case, entry_json
+from audit.services import entries_for_case
+from audit.shapes import AuditEntrySerializer
 from documents.models import Case
 from workflows import selectors
-from workflows.api.serializers import (
-    AuditEntrySerializer,
-    DecisionSerializer,
-    SubmitSerializer,
-    TaskListingSerializer,
-    TaskSerializer,
-    WorkflowSerializer,
-)
+from workflows.api.serializers import DecisionSerializer, SubmitSerializer
 from workflows.services import approved_set, engine, letters
-from workflows.services.presenters import task_json, task_listing_json, workflow_json
+from workflows.shapes import TaskListingSerializer, TaskSerializer, WorkflowSerializer
 
 
 class SubmitVersion(APIView):
@@ -33,9 +27,8 @@ class SubmitVersion(APIView):
             template=request.data.get("template", "standard"),
             departments=request.data.get("departments", []),
         )
-        return Response(
-            workflow_json(selectors.visible_workflow(request.user, workflow.pk)), status=status.HTTP_201_CREATED
-        )
+        shown = selectors.visible_workflow(request.user, workflow.pk)
+        return Response(WorkflowSerializer(shown).data, status=status.HTTP_201_CREATED)
 
 
 class VersionWorkflow(APIView):
@@ -43,13 +36,13 @@ class VersionWorkflow(APIView):
 
     @extend_schema(responses=WorkflowSerializer)
     def get(self, request, pk):
-        return Response(workflow_json(selectors.workflow_of_version(request.user, pk)))
+        return Response(WorkflowSerializer(selectors.workflow_of_version(request.user, pk)).data)
 
 
 class WorkflowDetail(APIView):
     @extend_schema(responses=WorkflowSerializer)
     def get(self, request, pk):
-        return Response(workflow_json(selectors.visible_workflow(request.user, pk)))
+        return Response(WorkflowSerializer(selectors.visible_workflow(request.user, pk)).data)
 
 
 class TaskList(APIView):
@@ -59,17 +52,15 @@ class TaskList(APIView):
     @extend_schema(parameters=[OpenApiParameter("mine", bool)], responses=TaskListingSerializer(many=True))
     def get(self, request):
         mine = request.query_params.get("mine") in ("1", "true", "yes")
-        now = timezone.now()
-        return Response(
-            [task_listing_json(task, now=now) for task in selectors.open_tasks(request.user, mine=mine)[:500]]
-        )
+        found = selectors.open_tasks(request.user, mine=mine)[:500]
+        return Response(TaskListingSerializer(found, many=True, context={"now": timezone.now()}).data)
 
 
 class TaskDecision(APIView):
     @extend_schema(request=DecisionSerializer, responses={200: TaskSerializer})
     def post(self, request, pk):
         task = engine.decide(request.user, pk, request.data.get("decision"), request.data.get("comment", ""))
-        return Response(task_json(task))
+        return Response(TaskSerializer(task).data)
 
 
 class CorrectionsLetter(APIView):
@@ -105,4 +96,4 @@ class CaseAudit(APIView):
     def get(self, request, pk):
         # its reviewers only: the trail tells every markup change, internal ones included
         case = get_object_or_404(Case.objects.reviewed_by(request.user), pk=pk)
-        return Response([entry_json(entry) for entry in entries_for_case(case.pk)])
+        return Response(AuditEntrySerializer(entries_for_case(case.pk), many=True).data)
