@@ -1,6 +1,7 @@
 // Typing a markup's text where it sits on the sheet: a textarea over its box, scaled with the
 // sheet and growing with the text as the box will. Ctrl+Enter or a click elsewhere keeps the
-// text; Escape cancels.
+// text; Escape cancels. Ended by a key, focus goes back where it was (the sheet, for one drawing
+// with the keyboard).
 import { fittedBox, measureText } from "./text_fit.js";
 
 export class TextEditor {
@@ -22,7 +23,7 @@ export class TextEditor {
     field.className = "markup-editor";
     field.value = text;
     field.placeholder = placeholder;
-    field.setAttribute("aria-label", "Markup text");
+    field.setAttribute("aria-label", "Markup text (Ctrl+Enter keeps it, Escape cancels)");
     field.dataset.noPan = "";
     const place = () => {
       const fitted = fittedBox(box, field.value, fontSize, measureText);
@@ -33,6 +34,7 @@ export class TextEditor {
     field.addEventListener("input", place);
     field.style.color = color;
     this.overlay.append(field);
+    const returnTo = document.activeElement;
     return new Promise((resolve) => {
       const finish = (value) => {
         if (this.active?.field !== field) return;
@@ -44,8 +46,10 @@ export class TextEditor {
       field.addEventListener("keydown", (event) => {
         event.stopPropagation();
         if (this.onKeydown?.(event, field)) return;
-        if (event.key === "Escape") finish(null);
-        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) finish(field.value);
+        const kept = event.key === "Enter" && (event.ctrlKey || event.metaKey);
+        if (event.key !== "Escape" && !kept) return;
+        finish(kept ? field.value : null);
+        if (returnTo instanceof HTMLElement && returnTo.isConnected) returnTo.focus();
       });
       field.addEventListener("blur", (event) => this.keepsFocus?.(event.relatedTarget) || finish(field.value));
       field.addEventListener("pointerdown", (event) => event.stopPropagation());
