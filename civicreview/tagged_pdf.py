@@ -1,29 +1,31 @@
-"""PDFs people read — the letters and the markup summary — written from HTML templates as tagged
-PDF/UA-1 (WeasyPrint): headings, paragraphs, lists and tables in a structure tree, in reading
-order, with the document's language and title, so that a screen reader reads them as the page
-shows them. Page headers and footers are artifacts, left out of the reading.
+"""PDFs people read — the letters and the markup summary — set by Typst from the templates in
+templates/pdf/ as tagged PDF/UA-1: headings, paragraphs, numbered lists and tables in a structure
+tree, in reading order, with the document's language and title, page footers as artifacts, so
+that a screen reader reads them as the page shows them.
 
-The text is set in the Vera fonts that ship with reportlab, on every machine the same. The
-renderer reads those font files and nothing else: a template never fetches a URL."""
+The data goes in as JSON (`sys.inputs.data`) and is set as text: nothing a person typed is read
+as Typst markup. The text is set in the Vera fonts that ship with reportlab, and no system font,
+so a PDF looks the same on every machine."""
 
+import json
 from pathlib import Path
 
 import reportlab
-from django.template.loader import render_to_string
-from weasyprint import HTML, default_url_fetcher
+import typst
+from django.conf import settings
 
+TEMPLATES = Path(settings.BASE_DIR) / "templates" / "pdf"
 FONTS = Path(reportlab.__file__).parent / "fonts"
 
 
-def _fonts_only(url, *args, **kwargs):
-    if not url.startswith(FONTS.as_uri() + "/"):
-        raise ValueError(f"A PDF template may not load {url}")
-    return default_url_fetcher(url, *args, **kwargs)
-
-
-def render_pdf(template, context, *, created):
-    """The template rendered with `context` as tagged PDF bytes, dated `created` (a datetime): the
+def render_pdf(template, data, *, created):
+    """templates/pdf/`template` set with `data` (JSON-able), dated `created` (a datetime): the
     same bytes for the same input."""
-    html = render_to_string(template, {**context, "fonts": FONTS.as_uri(), "created": created})
-    document = HTML(string=html, url_fetcher=_fonts_only)
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"civicreview")
+    return typst.compile(
+        str(TEMPLATES / template),
+        font_paths=[str(FONTS)],
+        ignore_system_fonts=True,
+        sys_inputs={"data": json.dumps(data)},
+        pdf_standards=["ua-1"],
+        timestamp=int(created.timestamp()),
+    )

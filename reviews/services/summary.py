@@ -123,21 +123,29 @@ def as_pdf(version, found, *, filters):
     """The summary as a tagged PDF: one table row per markup, its replies under its text.
     `filters`: the filters applied, in words, printed under the title."""
     case = version.document.case
-    shown = [
-        {**row._asdict(), "author": person(row.markup.author), "reply_lines": [reply_line(c) for c in row.replies]}
-        for row in found
-    ]
-    return render_pdf(
-        "pdf/markup_summary.html",
-        {
-            "title": f"{case.number} markup summary",
-            "author": letters.ORGANIZATION,
-            "subject": case.title,
-            "footer": f"{case.number} · {version.document.title} v{version.number} · markup summary",
-            "case": case,
-            "version": version,
-            "rows": shown,
-            "filters": filters,
-        },
-        created=timezone.now(),
-    )
+    data = {
+        "title": f"{case.number} markup summary",
+        "author": letters.ORGANIZATION,
+        "subject": case.title,
+        "footer": f"{case.number} · {version.document.title} v{version.number} · markup summary",
+        "case_number": case.number,
+        "about": f"{case.title} · {version.document.title}, version {version.number}",
+        "filters": filters or "no filters",
+        "rows": [_pdf_row(row) for row in found],
+    }
+    return render_pdf("markup_summary.typ", data, created=timezone.now())
+
+
+def _pdf_row(row):
+    markup = row.markup
+    return {
+        "sheet": row.label or f"Sheet {row.sheet}",
+        "title": row.title,
+        "kind": markup.get_kind_display(),
+        "category": markup.get_category_display(),
+        "status": markup.get_status_display(),
+        "department": markup.department.name,
+        "author": person(markup.author),
+        "text": row.text,
+        "replies": [reply_line(c) for c in row.replies],
+    }

@@ -84,16 +84,16 @@ def render(version, workflow=None, *, issued_at=None):
     pages = {page.number: page for page in version.pages.all()}
     items = audience.released_items(version, pages, issued=issued_at is not None)
     facts = [
-        ("Case", f"{case.number} — {case.title}"),
-        ("Kind", case.get_kind_display()),
-        ("Site address", case.address or "—"),
-        ("Parcel", case.parcel_id or "—"),
-        ("Plans reviewed", f"{version.document.title}, version {version.number} ({version.page_count} sheets)"),
-        ("File SHA-256", version.sha256),
+        ["Case", f"{case.number} — {case.title}"],
+        ["Kind", case.get_kind_display()],
+        ["Site address", case.address or "—"],
+        ["Parcel", case.parcel_id or "—"],
+        ["Plans reviewed", f"{version.document.title}, version {version.number} ({version.page_count} sheets)"],
+        ["File SHA-256", version.sha256],
     ]
     if workflow is not None:
-        facts.append(("Submitted", f"{_when(workflow.submitted_at)} by {full_name(workflow.submitted_by)}"))
-    context = {
+        facts.append(["Submitted", f"{_when(workflow.submitted_at)} by {full_name(workflow.submitted_by)}"])
+    data = {
         "title": f"{case.number} {name.lower()}",
         "author": ORGANIZATION,
         "subject": case.title,
@@ -113,7 +113,7 @@ def render(version, workflow=None, *, issued_at=None):
         "comments": _comments(items, pages),
         "signature": _signature(workflow, case),
     }
-    return render_pdf("pdf/letter.html", context, created=issued_at or timezone.now())
+    return render_pdf("letter.typ", data, created=issued_at or timezone.now())
 
 
 def _conditions(workflow):
