@@ -132,6 +132,8 @@ def test_a_letter_without_open_markups_says_so(plans):
 
 
 def test_the_letter_is_a_tagged_pdf_read_in_order(marked_up):
+    typed = 'Typst markup stays text: #set page(fill: red) *not bold* $x$ "quoted" \\ done'
+    annotations.create_annotation(marked_up.demo.fire, marked_up.version.pk, cloud(2, typed))
     pdf = letters.render(marked_up.version)
 
     types = structure(pdf)
@@ -139,3 +141,4 @@ def test_the_letter_is_a_tagged_pdf_read_in_order(marked_up):
     text = text_of(pdf)
     order = ["Corrections letter", "Comments", "Building Department", "Sheet A-101", "Stair width", "Fire Department"]
     assert [text.index(words) for words in order] == sorted(text.index(words) for words in order)
+    assert typed in text.replace("\r\n", " ")
