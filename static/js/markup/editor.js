@@ -9,6 +9,7 @@ export class TextEditor {
     this.overlay = overlay;
     this.active = null;
     this.onKeydown = null; // (event, field) => true when it took the key (the tool chest's #shortcuts)
+    this.onOpen = null; // (field) => void, for each field opened (the tool chest's suggestions)
     this.keepsFocus = null; // (element) => true when focus may go there without ending the edit
   }
 
@@ -34,6 +35,7 @@ export class TextEditor {
     field.addEventListener("input", place);
     field.style.color = color;
     this.overlay.append(field);
+    this.onOpen?.(field);
     const returnTo = document.activeElement;
     return new Promise((resolve) => {
       const finish = (value) => {

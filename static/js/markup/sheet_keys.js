@@ -141,10 +141,7 @@ export class SheetKeys {
   }
 
   #nudge(annotation, key, big) {
-    if (!this.session.canEdit(annotation) || annotation.pending) {
-      this.say("Only its department can move this markup.");
-      return true;
-    }
+    if (!this.session.canEdit(annotation) || annotation.pending) return false; // the arrows scroll the sheet
     // From what is shown: a move still on its way to the server included.
     const from = this.nudging?.id === annotation.id ? this.nudging.points : annotation.geometry.points;
     const points = nudge(from, key, { big, scale: this.view.layout.scale, page: this.view.page });
