@@ -20,12 +20,23 @@ FONTS = Path(reportlab.__file__).parent / "fonts"
 
 def render_pdf(template, data, *, created):
     """templates/pdf/`template` set with `data` (JSON-able), dated `created` (a datetime): the
-    same bytes for the same input."""
+    same bytes for the same input. PDF/UA-1 when Typst can make it; it refuses text the fonts
+    cannot show (a reviewer may type Chinese or an emoji), and then the PDF is tagged the same
+    way without claiming PDF/UA (those characters show as boxes)."""
+    try:
+        return _compile(template, data, created, standards=["ua-1"])
+    except typst.TypstError as refused:
+        if "could not be displayed with font" not in str(refused):
+            raise
+        return _compile(template, data, created, standards=[])
+
+
+def _compile(template, data, created, *, standards):
     return typst.compile(
         str(TEMPLATES / template),
         font_paths=[str(FONTS)],
         ignore_system_fonts=True,
         sys_inputs={"data": json.dumps(data)},
-        pdf_standards=["ua-1"],
+        pdf_standards=standards,
         timestamp=int(created.timestamp()),
     )
