@@ -10,7 +10,7 @@ It migrates the database, makes one department, reviewer and case with a 12-shee
 (labels and titles), then for each --markups count writes that many markups (a sentence of text
 each, spread over the sheets) with --replies replies each, and times what the two endpoints do
 (reviews.services.summary): the rows read as the list reads them, then written as CSV, or drawn
-as PDF with reportlab. Each is run --rounds times; the medians are printed and written to
+as a tagged PDF by Typst. Each is run --rounds times; the medians are printed and written to
 bench/out/markup_summary.json with the machine's description.
 """
 

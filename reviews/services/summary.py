@@ -7,10 +7,9 @@ import io
 from typing import NamedTuple
 
 from django.db.models import Prefetch
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from django.utils import timezone
 
+from civicreview.tagged_pdf import render_pdf
 from documents.selectors import reviews_version
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
@@ -121,50 +120,32 @@ def file_name(version, extension):
 
 
 def as_pdf(version, found, *, filters):
-    """The summary as a PDF: one table row per markup, its replies under its text.
+    """The summary as a tagged PDF: one table row per markup, its replies under its text.
     `filters`: the filters applied, in words, printed under the title."""
-    letters._fonts()
-    st = letters._styles()
     case = version.document.case
-    header = [Paragraph(f"<b>{name}</b>", st["cell"]) for name in ("Sheet", "Markup", "By", "Text and replies")]
-    table = [header] + [_pdf_row(row, st) for row in found]
-    story = [
-        Paragraph(f"Markup summary — {letters._text(case.number)}", st["title"]),
-        Paragraph(letters._text(f"{case.title} · {version.document.title}, version {version.number}"), st["body"]),
-        Paragraph(letters._text(f"{len(found)} markups · {filters or 'no filters'}"), st["dept"]),
-        Spacer(0, 8),
-        Table(
-            table,
-            colWidths=letters._columns(1.5, 1.1, 1.3, 3.6),
-            repeatRows=1,
-            style=TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, 0), 1, letters.INK),
-                    ("LINEBELOW", (0, 1), (-1, -1), 0.4, letters.RULE),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ]
-            ),
-        ),  # fmt: skip
-    ]
-    out = io.BytesIO()
-    footer = f"{case.number} · {version.document.title} v{version.number} · markup summary"
-    document = SimpleDocTemplate(
-        out, pagesize=LETTER, leftMargin=letters.MARGIN, rightMargin=letters.MARGIN, topMargin=0.7 * inch,
-        bottomMargin=0.8 * inch, title=f"{case.number} markup summary", author=letters.ORGANIZATION,
-        subject=case.title, invariant=1,
-    )  # fmt: skip
-    document.build(story, canvasmaker=letters._numbered(footer))
-    return out.getvalue()
+    data = {
+        "title": f"{case.number} markup summary",
+        "author": letters.ORGANIZATION,
+        "subject": case.title,
+        "footer": f"{case.number} · {version.document.title} v{version.number} · markup summary",
+        "case_number": case.number,
+        "about": f"{case.title} · {version.document.title}, version {version.number}",
+        "filters": filters or "no filters",
+        "rows": [_pdf_row(row) for row in found],
+    }
+    return render_pdf("markup_summary.typ", data, created=timezone.now())
 
 
-def _pdf_row(row, st):
+def _pdf_row(row):
     markup = row.markup
-    sheet = f"<b>{letters._text(row.label or f'Sheet {row.sheet}')}</b>" + (
-        f"<br/>{letters._text(row.title)}" if row.title else ""
-    )
-    what = f"{markup.get_kind_display()}<br/>{markup.get_category_display()}<br/>{markup.get_status_display()}"
-    who = f"{letters._text(markup.department.name)}<br/>{letters._text(person(markup.author))}"
-    said = [Paragraph(letters._text(row.text) or "<i>(no text)</i>", st["cell"])]
-    said += [Paragraph(letters._text(reply_line(c)), st["reply"]) for c in row.replies]
-    return [Paragraph(sheet, st["cell"]), Paragraph(what, st["cell"]), Paragraph(who, st["cell"]), said]
+    return {
+        "sheet": row.label or f"Sheet {row.sheet}",
+        "title": row.title,
+        "kind": markup.get_kind_display(),
+        "category": markup.get_category_display(),
+        "status": markup.get_status_display(),
+        "department": markup.department.name,
+        "author": person(markup.author),
+        "text": row.text,
+        "replies": [reply_line(c) for c in row.replies],
+    }

@@ -10,6 +10,7 @@ import pypdfium2
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.test_markup import click_at, drag, open_sheet, shoot, state
 
 pytestmark = pytest.mark.browser
@@ -89,9 +90,41 @@ def test_standard_comments_a_dynamic_stamp_and_the_summary(new_page, demo_versio
     menu.get_by_label("Code section").fill("NFPA 13 8.16.1")
     menu.get_by_role("textbox", name="Comment", exact=True).fill("Show the sprinkler riser room with exterior access.")
     menu.get_by_role("button", name="Save").click()
-    expect(menu.get_by_role("button", name="#riser-room")).to_contain_text("Yours")
+    entry = menu.locator(".chest-item", has_text="#riser-room")
+    expect(entry).to_contain_text("Yours")
+    menu.get_by_role("button", name="Edit #riser-room").click()  # one's own entries are edited in place
+    comment = menu.get_by_role("textbox", name="Comment", exact=True)
+    expect(comment).to_have_value("Show the sprinkler riser room with exterior access.")
+    comment.fill("Show the sprinkler riser room, with a door to the outside.")
+    menu.get_by_role("button", name="Save #riser-room").click()
+    expect(entry).to_contain_text("with a door to the outside")
+    expect(menu.get_by_role("button", name="Edit #knox")).to_have_count(0)  # the department's: its heads keep it
     page.keyboard.press("Escape")
     expect(menu).to_be_hidden()
+
+    page.keyboard.press("t")  # "#" suggests the library as it is typed: arrows, then Enter
+    drag(page, (300, 600), (700, 680))
+    expect(editor).to_be_focused()
+    editor.press_sequentially("Riser: #")
+    suggestions = page.get_by_test_id("chest-suggest").get_by_role("option")
+    expect(suggestions.first).to_contain_text("#riser-room")  # one's own first
+    expect(suggestions).to_have_count(7)
+    editor.press_sequentially("ri")
+    expect(suggestions).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    expect(suggestions.first).to_have_attribute("aria-selected", "true")
+    expect(editor).to_have_attribute("aria-activedescendant", suggestions.first.get_attribute("id"))
+    assert_accessible(page, "standard comments suggested while typing")
+    page.keyboard.press("Enter")
+    expect(editor).to_have_value("Riser: NFPA 13 8.16.1 — Show the sprinkler riser room, with a door to the outside.")
+    expect(page.get_by_test_id("chest-suggest")).to_be_hidden()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(STORED, arg=["text", 3, SHEET])
+
+    page.get_by_role("button", name="Standard comments").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    menu.get_by_role("button", name="Delete #riser-room").click()
+    expect(entry).to_have_count(0)
     assert page.errors == []
 
 

@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { commentText, expandShortcut, insertAt, matching, stampSize, typedShortcut } from "../../static/js/markup/chest.js";
+import {
+  SUGGESTED, commentText, expandShortcut, insertAt, matching, stampSize, suggested, typedShortcut,
+} from "../../static/js/markup/chest.js";
 
 const LIBRARY = [
   { shortcut: "egress", code: "IBC 1005.3.2", text: "Show the egress width.", own: false },
@@ -60,4 +62,14 @@ test("a stamp is sized for its sheet: larger on ARCH D, never under 150 pt, insi
   assert.deepEqual(stampSize({ width: 612, height: 792 }), [150, 50]);
   const [w, h] = stampSize({ width: 100, height: 40 });
   assert.ok(w <= 100 && h <= 40);
+});
+
+test("typing # suggests the library, narrowed as the shortcut is typed, own first", () => {
+  assert.deepEqual(suggested("Stair 2: #", 10, LIBRARY).matches.map((c) => c.shortcut), ["mine", "egress", "egress-stair", "hydrant"]);
+  assert.equal(suggested("Stair 2: #", 10, LIBRARY).start, 9);
+  assert.deepEqual(suggested("#EGR", 4, LIBRARY).matches.map((c) => c.shortcut), ["egress", "egress-stair"]);
+  assert.deepEqual(suggested("#zz", 3, LIBRARY).matches, []);
+  assert.equal(suggested("issue#1", 7, LIBRARY), null, "a # inside a word suggests nothing");
+  const many = Array.from({ length: 20 }, (_, i) => ({ shortcut: `c${i}`, text: "", own: false }));
+  assert.equal(suggested("#c", 2, many).matches.length, SUGGESTED);
 });

@@ -16,6 +16,7 @@ from documents.services import cases
 from reviews.models import Annotation, Comment, StampDefinition, StandardComment
 from reviews.services import annotations, stamps
 from tests.reviews.conftest import cloud, make_department, make_user
+from tests.tagged_pdfs import in_order, structure
 
 
 def client_for(user):
@@ -255,6 +256,8 @@ def test_the_pdf_lists_sheet_title_category_author_department_status_text_and_re
     assert "Bike parking" not in text  # sheet 2, filtered out
     with pikepdf.open(io.BytesIO(response.content)) as pdf:
         assert "markup summary" in str(pdf.docinfo["/Title"])
+    assert in_order(structure(response.content), "H1", "P", "Table", "THead", "TH", "TBody", "TR", "TD")  # tagged
+    assert text.index("Markup summary") < text.index("A-101") < text.index("rated wall") < text.index("Checked with")
 
 
 def test_who_is_in_no_department_keeps_no_standard_comments(review):

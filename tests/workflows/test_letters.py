@@ -9,6 +9,7 @@ import pypdfium2
 import pytest
 
 from reviews.services import annotations
+from tests.tagged_pdfs import in_order, structure
 from workflows.services import letters
 
 
@@ -128,3 +129,16 @@ def test_a_letter_without_open_markups_says_so(plans):
     text = text_of(letters.render(plans.version))
 
     assert "There are no open comments on these plans." in text
+
+
+def test_the_letter_is_a_tagged_pdf_read_in_order(marked_up):
+    typed = 'Typst markup stays text: #set page(fill: red) *not bold* $x$ "quoted" \\ done'
+    annotations.create_annotation(marked_up.demo.fire, marked_up.version.pk, cloud(2, typed))
+    pdf = letters.render(marked_up.version)
+
+    types = structure(pdf)
+    assert in_order(types, "H1", "Table", "TD", "H2", "H2", "H3", "L", "LI", "H2", "H3", "L", "LI")
+    text = text_of(pdf)
+    order = ["Corrections letter", "Comments", "Building Department", "Sheet A-101", "Stair width", "Fire Department"]
+    assert [text.index(words) for words in order] == sorted(text.index(words) for words in order)
+    assert typed in text.replace("\r\n", " ")

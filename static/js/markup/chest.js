@@ -2,6 +2,9 @@
 // as #shortcut, and the size a stamp is placed at on a sheet.
 
 const TYPED = /(^|[\s(])#([a-z0-9][a-z0-9_-]*)$/i;
+const TYPING = /(^|[\s(])#([a-z0-9_-]*)$/i;
+/** At most this many standard comments are suggested while a #shortcut is typed. */
+export const SUGGESTED = 8;
 
 /** The standard comment as it goes into a markup's text: "IBC 1005.3.2 — Egress width…". */
 export function commentText(comment) {
@@ -12,6 +15,13 @@ export function commentText(comment) {
 export function typedShortcut(text, caret = text.length) {
   const match = text.slice(0, caret).match(TYPED);
   return match ? { shortcut: match[2].toLowerCase(), start: caret - match[2].length - 1 } : null;
+}
+
+/** While "#" and the start of a shortcut are typed: the comments to suggest and where the # is. */
+export function suggested(text, caret, library) {
+  const match = text.slice(0, caret).match(TYPING);
+  if (!match) return null;
+  return { matches: matching(library, match[2]).slice(0, SUGGESTED), start: caret - match[2].length - 1 };
 }
 
 /** The library's comments whose shortcut begins with `typed`, the exact one first; a

@@ -1,6 +1,7 @@
 // Typing a markup's text where it sits on the sheet: a textarea over its box, scaled with the
 // sheet and growing with the text as the box will. Ctrl+Enter or a click elsewhere keeps the
-// text; Escape cancels.
+// text; Escape cancels. Ended by a key, focus goes back where it was (the sheet, for one drawing
+// with the keyboard).
 import { fittedBox, measureText } from "./text_fit.js";
 
 export class TextEditor {
@@ -8,6 +9,7 @@ export class TextEditor {
     this.overlay = overlay;
     this.active = null;
     this.onKeydown = null; // (event, field) => true when it took the key (the tool chest's #shortcuts)
+    this.onOpen = null; // (field) => void, for each field opened (the tool chest's suggestions)
     this.keepsFocus = null; // (element) => true when focus may go there without ending the edit
   }
 
@@ -22,7 +24,7 @@ export class TextEditor {
     field.className = "markup-editor";
     field.value = text;
     field.placeholder = placeholder;
-    field.setAttribute("aria-label", "Markup text");
+    field.setAttribute("aria-label", "Markup text (Ctrl+Enter keeps it, Escape cancels)");
     field.dataset.noPan = "";
     const place = () => {
       const fitted = fittedBox(box, field.value, fontSize, measureText);
@@ -33,6 +35,8 @@ export class TextEditor {
     field.addEventListener("input", place);
     field.style.color = color;
     this.overlay.append(field);
+    this.onOpen?.(field);
+    const returnTo = document.activeElement;
     return new Promise((resolve) => {
       const finish = (value) => {
         if (this.active?.field !== field) return;
@@ -44,8 +48,10 @@ export class TextEditor {
       field.addEventListener("keydown", (event) => {
         event.stopPropagation();
         if (this.onKeydown?.(event, field)) return;
-        if (event.key === "Escape") finish(null);
-        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) finish(field.value);
+        const kept = event.key === "Enter" && (event.ctrlKey || event.metaKey);
+        if (event.key !== "Escape" && !kept) return;
+        finish(kept ? field.value : null);
+        if (returnTo instanceof HTMLElement && returnTo.isConnected) returnTo.focus();
       });
       field.addEventListener("blur", (event) => this.keepsFocus?.(event.relatedTarget) || finish(field.value));
       field.addEventListener("pointerdown", (event) => event.stopPropagation());

@@ -14,6 +14,7 @@ import { MarkupList } from "./panel.js";
 import { Presence } from "./presence.js";
 import { SelectionTool } from "./selection.js";
 import { MarkupSession } from "./session.js";
+import { SheetKeys } from "./sheet_keys.js";
 import { bindMarkupKeys } from "./shortcuts.js";
 import { ConnectionStatus, Notices } from "./status.js";
 import { MarkupStore } from "./store.js";
@@ -57,6 +58,8 @@ export function startMarkup(viewer) {
   });
   const presence = new Presence({ element: root.querySelector("#presence"), view, viewer, socket, session, sheetLabel });
   const standardComments = new StandardComments(root, { session, editor, notices });
+  const announcer = root.querySelector("#sheet-announce");
+  const sheetKeys = new SheetKeys({ view, layer, store, session, tools, selection, actions, editor, thread, announcer });
   bindMarkupKeys({ session, store, tools, selection, history, thread, editor, list });
   root
     .querySelector("[data-action=zoom-to-markup]")
@@ -119,5 +122,5 @@ export function startMarkup(viewer) {
   thread.render();
   calibration.show();
   // For the tests and for debugging.
-  return { socket, store, session, actions, history, layer, tools, selection, list, thread, presence, toolbar, standardComments };
+  return { socket, store, session, actions, history, layer, tools, selection, list, thread, presence, toolbar, standardComments, sheetKeys };
 }

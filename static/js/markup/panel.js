@@ -30,6 +30,7 @@ export class MarkupList {
       const item = event.target.closest("[data-id]");
       if (item) this.reveal(this.store.get(idOf(item.dataset.id)));
     });
+    this.list.addEventListener("keydown", (event) => this.#arrowKey(event));
     store.addEventListener("change", () => this.schedule());
     store.addEventListener("scale", () => this.schedule());
     session.addEventListener("select", () => this.render());
@@ -108,9 +109,34 @@ export class MarkupList {
       group.append(heading, list);
       return group;
     });
+    const focused = this.list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
     this.list.replaceChildren(...items);
+    this.#rove(focused);
     // After the panel has made room for the selected markup's discussion.
     requestAnimationFrame(() => this.list.querySelector("[aria-current=true]")?.scrollIntoView({ block: "nearest" }));
+  }
+
+  /**
+   * One Tab stop for the whole list (the selected markup, else the first), the arrow keys, Home
+   * and End within it; so Tab from the list reaches the selected markup's discussion at once.
+   * Focus stays on the markup it was on while the list is redrawn.
+   */
+  #rove(focusedId) {
+    const buttons = [...this.list.querySelectorAll(".markup-item")];
+    const current = buttons.find((b) => b.dataset.id === focusedId) || buttons.find((b) => b.getAttribute("aria-current") === "true") || buttons[0];
+    for (const button of buttons) button.tabIndex = button === current ? 0 : -1;
+    if (focusedId !== null && current) current.focus({ preventScroll: true });
+  }
+
+  #arrowKey(event) {
+    const buttons = [...this.list.querySelectorAll(".markup-item")];
+    const at = buttons.indexOf(event.target);
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (at === -1 || to === undefined || !buttons[to]) return;
+    event.preventDefault();
+    event.stopPropagation(); // not the viewer's keys (the arrows change sheet)
+    for (const button of buttons) button.tabIndex = button === buttons[to] ? 0 : -1;
+    buttons[to].focus();
   }
 
   /** The summary downloads carry the list's filters: the server applies the same ones. */
@@ -148,7 +174,11 @@ export class MarkupList {
     const measured = measurementText(annotation, this.store.scaleOf(annotation.page));
     const department = this.session.department(annotation.department).name;
     meta.textContent = [kindLabel(annotation.kind), measured, annotation.author, department].filter(Boolean).join(" · ");
-    body.append(title, meta);
+    const state = document.createElement("span");
+    state.className = "visually-hidden";
+    const words = [annotation.category, annotation.status === "open" ? "open" : null].filter(Boolean);
+    state.textContent = words.length ? `, ${words.join(", ")}` : ""; // what colour and badges tell the eye
+    body.append(title, meta, state);
     button.append(badge, body);
     if (annotation.carried_from) {
       const carried = document.createElement("span");

@@ -83,6 +83,19 @@ export class MarkupThread {
     });
   }
 
+  /** Enter on a markup one may change: its note, in the panel. */
+  focusNote() {
+    this.parts.note.focus();
+    return true;
+  }
+
+  /** Enter on another department's markup: the reply box of its discussion. */
+  focusReply() {
+    if (this.parts.reply.disabled) return false;
+    this.parts.reply.focus();
+    return true;
+  }
+
   /** Delete the selected markup; ask first when it has a discussion that would go with it. */
   confirmDelete() {
     const annotation = this.annotation;

@@ -1,8 +1,11 @@
 // The standard comments menu: the reviewer's departments' libraries and their own, inserted into
-// the markup text being written with a click, or typed as #shortcut then Tab or Enter.
+// the markup text being written with a click, or typed: "#" opens suggestions narrowed as the
+// shortcut is typed (arrows, Enter or Tab), and #shortcut then Tab or Enter puts in the one it
+// names. The reviewer adds, edits and deletes their own entries here (heads: their department's).
 
 import { apiFetch } from "../api.js";
-import { commentText, expandShortcut, insertAt, matching } from "./chest.js";
+import { commentText, expandShortcut, insertAt, matching, suggested } from "./chest.js";
+import { Suggestions } from "./suggest.js";
 
 export class StandardComments {
   constructor(root, { session, editor, notices }) {
@@ -15,9 +18,19 @@ export class StandardComments {
     this.note = root.querySelector("#detail-text");
     this.target = null; // the text field a pick goes into
 
-    editor.onKeydown = (event, field) => this.expand(event, field);
+    this.suggestions = new Suggestions(root.querySelector("#chest-suggest"), {
+      find: (field) => suggested(field.value, field.selectionStart, this.library),
+      option: (comment, item) => item.append(...this.#describe(comment)),
+      chosen: (comment, field, start) => this.#write(field, insertAt(field.value, start, field.selectionStart, commentText(comment))),
+      place: (list, field) => placeUnder(list, field),
+    });
+    const keys = (event, field) => this.suggestions.handleKey(event) || this.expand(event, field);
+    editor.onKeydown = keys;
+    editor.onOpen = (field) => this.suggestions.attach(field);
     editor.keepsFocus = (element) => Boolean(element && this.menu.contains(element));
-    this.note.addEventListener("keydown", (event) => this.expand(event, this.note));
+    this.suggestions.attach(this.note);
+    // Before the note's own keys (Escape there puts the saved text back).
+    this.note.addEventListener("keydown", (event) => keys(event, this.note) && event.stopImmediatePropagation(), true);
     // Keep the caret where it is while opening the menu or picking from it with the pointer.
     this.button.addEventListener("pointerdown", (event) => event.preventDefault());
     this.list.addEventListener("pointerdown", (event) => event.preventDefault());
@@ -30,14 +43,19 @@ export class StandardComments {
     });
     this.search.addEventListener("input", () => this.render());
     this.list.addEventListener("click", (event) => {
-      const item = event.target.closest("[data-id]");
-      if (item) this.insert(this.library.find((c) => String(c.id) === item.dataset.id));
+      const button = event.target.closest("[data-id]");
+      const comment = button && this.library.find((c) => String(c.id) === button.dataset.id);
+      if (!comment) return;
+      if (button.dataset.do === "edit") this.#startEditing(comment);
+      else if (button.dataset.do === "delete") this.remove(comment);
+      else this.insert(comment);
     });
     this.form = this.menu.querySelector("#chest-form");
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.save();
     });
+    this.form.addEventListener("reset", () => this.#stopEditing());
     const showEditable = () => {
       this.button.disabled = !session.canAnnotate;
     };
@@ -54,18 +72,53 @@ export class StandardComments {
     select.replaceChildren(new Option("Mine", ""), ...heads.map((slug) => new Option(this.session.department(slug).name, slug)));
   }
 
+  /** The form adds a comment, or saves the one being edited. */
   async save() {
     const data = Object.fromEntries(new FormData(this.form));
+    const editing = this.form.dataset.editing;
     const error = this.form.querySelector("#chest-error");
     try {
-      const saved = await apiFetch("/api/standard-comments/", { method: "POST", json: data });
+      const saved = editing
+        ? await apiFetch(`/api/standard-comments/${editing}/`, { method: "PATCH", json: { shortcut: data.shortcut, code: data.code, text: data.text } })
+        : await apiFetch("/api/standard-comments/", { method: "POST", json: data });
       error.textContent = "";
       this.form.reset();
-      this.library = [...this.library, saved];
+      this.library = [...this.library.filter((c) => c.id !== saved.id), saved];
       this.search.value = `#${saved.shortcut}`;
       this.render();
     } catch (failure) {
       error.textContent = failure.message;
+    }
+  }
+
+  #startEditing(comment) {
+    const fields = this.form.elements;
+    this.form.dataset.editing = String(comment.id);
+    fields.namedItem("department").value = comment.own ? "" : comment.department;
+    fields.namedItem("department").disabled = true;
+    for (const name of ["shortcut", "code", "text"]) fields.namedItem(name).value = comment[name] || "";
+    this.form.querySelector("[type=submit]").textContent = `Save #${comment.shortcut}`;
+    this.form.querySelector("[type=reset]").hidden = false;
+    this.form.closest("details").open = true;
+    fields.namedItem("text").focus();
+  }
+
+  #stopEditing() {
+    delete this.form.dataset.editing;
+    this.form.elements.namedItem("department").disabled = false;
+    this.form.querySelector("[type=submit]").textContent = "Save";
+    this.form.querySelector("[type=reset]").hidden = true;
+  }
+
+  async remove(comment) {
+    if (!window.confirm(`Delete the standard comment #${comment.shortcut}?`)) return;
+    try {
+      await apiFetch(`/api/standard-comments/${comment.id}/`, { method: "DELETE" });
+      this.library = this.library.filter((c) => c.id !== comment.id);
+      this.render();
+      this.search.focus();
+    } catch (failure) {
+      this.notices.show(`The standard comment could not be deleted: ${failure.message}`, "error");
     }
   }
 
@@ -124,6 +177,20 @@ export class StandardComments {
     field.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  /** A comment as the menu and the suggestions show it: #shortcut · code, whose, its words. */
+  #describe(comment) {
+    const head = document.createElement("span");
+    head.className = "chest-item-head";
+    head.textContent = `#${comment.shortcut}${comment.code ? ` · ${comment.code}` : ""}`;
+    const where = document.createElement("span");
+    where.className = "chest-item-where";
+    where.textContent = comment.own ? "Yours" : this.session.department(comment.department).name;
+    const text = document.createElement("span");
+    text.className = "chest-item-text";
+    text.textContent = comment.text;
+    return [head, where, text];
+  }
+
   render() {
     const query = this.search.value.trim().replace(/^#/, "").toLowerCase();
     const shown = query
@@ -131,21 +198,14 @@ export class StandardComments {
       : matching(this.library, "");
     const items = shown.map((comment) => {
       const item = document.createElement("li");
+      item.className = "chest-entry";
       const button = document.createElement("button");
       button.type = "button";
       button.className = "chest-item";
       button.dataset.id = String(comment.id);
-      const head = document.createElement("span");
-      head.className = "chest-item-head";
-      head.textContent = `#${comment.shortcut}${comment.code ? ` · ${comment.code}` : ""}`;
-      const where = document.createElement("span");
-      where.className = "chest-item-where";
-      where.textContent = comment.own ? "Yours" : this.session.department(comment.department).name;
-      const text = document.createElement("span");
-      text.className = "chest-item-text";
-      text.textContent = comment.text;
-      button.append(head, where, text);
+      button.append(...this.#describe(comment));
       item.append(button);
+      if (comment.editable) item.append(this.#action(comment, "edit", "Edit"), this.#action(comment, "delete", "Delete"));
       return item;
     });
     const empty = document.createElement("li");
@@ -153,4 +213,22 @@ export class StandardComments {
     empty.textContent = this.library.length ? "No standard comment matches." : "No standard comments yet.";
     this.list.replaceChildren(...(items.length ? items : [empty]));
   }
+
+  #action(comment, action, label) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-small button-quiet chest-action";
+    button.dataset.id = String(comment.id);
+    button.dataset.do = action;
+    button.textContent = label;
+    button.setAttribute("aria-label", `${label} #${comment.shortcut}`);
+    return button;
+  }
+}
+
+/** A list of suggestions just under the field being typed in, inside the window. */
+function placeUnder(list, field) {
+  const box = field.getBoundingClientRect();
+  list.style.left = `${Math.max(8, Math.min(box.left, window.innerWidth - list.offsetWidth - 8))}px`;
+  list.style.top = `${Math.min(box.bottom + 4, window.innerHeight - list.offsetHeight - 8)}px`;
 }

@@ -41,23 +41,27 @@ export class DrawingTools {
   #down(event) {
     if (!this.active || event.button !== 0 || this.editor.editing) return;
     event.preventDefault();
-    const point = this.#point(event);
+    if (this.press(this.#point(event)) === "drag") this.#follow();
+  }
+
+  /** The pointer pressed, or Enter at the keyboard cursor: returns "drag" when a drag began. */
+  press(point) {
     const kind = this.kind;
     if (kind === "pin") return this.#finish([point]);
     if (this.draft?.phase === "leader") return this.#finish(this.draft.points);
-    if (CHAIN_KINDS.has(kind)) return this.#addChainPoint(point);
+    if (CHAIN_KINDS.has(kind)) return this.addChainPoint(point);
     this.draft = { kind, points: kind === "freehand" ? [point] : [point, point], phase: "drag", start: point };
-    this.#follow();
     this.render();
+    return "drag";
   }
 
   /** Track the pointer on the whole window until the button is released. */
   #follow() {
-    const move = (event) => this.#move(event);
+    const move = (event) => this.drag(this.#point(event));
     const up = (event) => {
       window.removeEventListener("pointermove", move);
       window.removeEventListener("pointerup", up);
-      this.#up(event);
+      this.release(this.#point(event));
     };
     window.addEventListener("pointermove", move);
     window.addEventListener("pointerup", up);
@@ -65,15 +69,20 @@ export class DrawingTools {
 
   /** Moving without a button pressed: the rubber band of chains and of a callout's leader. */
   hover(event) {
+    this.pointTo(this.#point(event));
+  }
+
+  /** The last point of a chain or of a callout's leader follows the pointer (or the keyboard cursor). */
+  pointTo(point) {
     if (!this.draft || this.draft.phase === "drag") return;
-    this.draft.points[this.draft.points.length - 1] = this.#point(event);
+    this.draft.points[this.draft.points.length - 1] = point;
     this.render();
   }
 
-  #move(event) {
+  /** The pointer (or keyboard cursor) moved while pressed. */
+  drag(point) {
     const draft = this.draft;
     if (!draft || draft.phase !== "drag") return;
-    const point = this.#point(event);
     if (draft.kind === "freehand") {
       draft.points.push(point);
       draft.points = thin(draft.points, 1.5 / this.view.layout.scale);
@@ -83,10 +92,10 @@ export class DrawingTools {
     this.render();
   }
 
-  #up(event) {
+  /** The pointer released, or Enter again at the keyboard cursor: at the press's spot it is a click. */
+  release(end) {
     const draft = this.draft;
     if (!draft || draft.phase !== "drag") return;
-    const end = this.#point(event);
     const clicked = this.#screenDistance(draft.start, end) < CLICK_PX;
     if (draft.kind === "freehand") return draft.points.length >= 2 && !clicked ? this.#finish(draft.points) : this.cancel();
     if (clicked && draft.kind === "stamp") {
@@ -107,7 +116,7 @@ export class DrawingTools {
     this.#finish(draft.points);
   }
 
-  #addChainPoint(point) {
+  addChainPoint(point) {
     if (!this.draft) {
       this.draft = { kind: this.kind, points: [point, point], phase: "chain" };
     } else {
