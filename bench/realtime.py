@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/civicreview_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+PORT = int(os.environ.get("BENCH_PORT", "18000"))  # the servers listen from here up (apart for benches side by side)
 SENDERS = 10
 WARM_UP_S = 3
 OPEN_TIMEOUT_S = 60  # a loaded machine can take long to open a thousand sockets
@@ -320,12 +321,12 @@ def main():
         for make in ("bare", "ours"):
             rooms = version_ids if make == "ours" else [f"v{v}" for v in version_ids]
             results += measure(
-                make, 18000 + (1 if make == "ours" else 0), tokens, rooms, args.reviewers, rates, args.seconds
+                make, PORT + (1 if make == "ours" else 0), tokens, rooms, args.reviewers, rates, args.seconds
             )
     else:
         for clients in (int(c) for c in args.clients.split(",")):
             for make in ("bare", "ours"):
-                port = 18000 + clients + (1 if make == "ours" else 0)
+                port = PORT + clients + (1 if make == "ours" else 0)
                 rooms = version_ids if make == "ours" else ["one"]
                 results += measure(make, port, tokens, rooms, clients, rates, args.seconds)
     report(results, cost, "realtime-sessions.json" if args.sessions else "realtime.json")
