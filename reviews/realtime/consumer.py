@@ -14,6 +14,7 @@ import uuid
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.db import InterfaceError, OperationalError
 
 from civicreview import parsers
 from civicreview.errors import describe
@@ -33,6 +34,7 @@ RESUME_PAGE = 1000  # events in one answer to `resume`, as over HTTP
 
 CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4401, 4403, 4404
 CLOSE_TOO_SLOW = 4008  # fell OUTBOX_FRAMES behind: the client reconnects and resumes from the log
+CLOSE_TRY_AGAIN = 1013  # the database was unavailable while the socket opened: the client reconnects
 
 
 class TokenBucket:
@@ -125,6 +127,17 @@ class VersionConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             return await self.close(CLOSE_UNAUTHENTICATED)
+        try:
+            await self._open(user)
+        except (OperationalError, InterfaceError):
+            # Nothing is half-done: disconnect() takes the socket out of the hub and its presence
+            # row out (or that row expires); the client opens again with backoff and resumes.
+            log.warning("database unavailable while socket %s opened; closing it", self.socket_id, exc_info=True)
+            self.withdrawn = True
+            self._stop_writing()
+            await self.close(CLOSE_TRY_AGAIN)
+
+    async def _open(self, user):
         refusal = await database_sync_to_async(self._refusal)(user)
         if refusal:
             return await self.close(refusal)
@@ -163,7 +176,10 @@ class VersionConsumer(AsyncWebsocketConsumer):
         self._stop_writing()
         if self.joined:
             await hub().leave(self.version_id, self)
-            await database_sync_to_async(presence.leave)(self.socket_id)
+            try:
+                await database_sync_to_async(presence.leave)(self.socket_id)
+            except (OperationalError, InterfaceError):  # its row expires (presence.PRESENCE_TTL_S)
+                log.warning("database unavailable; presence of socket %s left to expire", self.socket_id)
             hub().presence_changed(self.version_id)
 
     async def recheck_access(self):
