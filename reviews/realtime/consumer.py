@@ -22,6 +22,7 @@ from documents.models import DocumentVersion
 from documents.selectors import may_see_version, reviews_version
 from reviews.markup_rules import is_number
 from reviews.realtime import access
+from reviews.realtime.auth import CLOSE_TRY_AGAIN
 from reviews.realtime.hub import hub
 from reviews.realtime.lanes import on_lane
 from reviews.services import annotations, audience, events, presence, sheets
@@ -34,7 +35,6 @@ RESUME_PAGE = 1000  # events in one answer to `resume`, as over HTTP
 
 CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4401, 4403, 4404
 CLOSE_TOO_SLOW = 4008  # fell OUTBOX_FRAMES behind: the client reconnects and resumes from the log
-CLOSE_TRY_AGAIN = 1013  # the database was unavailable while the socket opened: the client reconnects
 
 
 class TokenBucket:

@@ -5,10 +5,14 @@ The socket's client (static/js/realtime.js) reconnects by itself on any code but
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
 from django.db import InterfaceError, OperationalError
+from rest_framework.authtoken.models import Token
 
+from accounts import tokens
+from civicreview.asgi import application
 from reviews.models import Presence
-from reviews.realtime import consumer
+from reviews.realtime import auth
 from reviews.realtime.hub import hub
 from reviews.services import annotations, presence
 from tests.reviews.conftest import cloud
@@ -38,7 +42,7 @@ async def test_a_database_lost_while_a_socket_opens_closes_it_to_try_again(revie
 
     monkeypatch.setattr(target, fails)
     socket = await connect(review.fire_user, review.version.pk)
-    assert await socket.receive_output(timeout=5) == {"type": "websocket.close", "code": consumer.CLOSE_TRY_AGAIN}
+    assert await socket.receive_output(timeout=5) == {"type": "websocket.close", "code": auth.CLOSE_TRY_AGAIN}
     await socket.disconnect()
 
     assert not hub().sockets.get(review.version.pk), "left in the hub"
@@ -63,3 +67,20 @@ async def test_a_presence_row_the_database_could_not_remove_expires(review, monk
     assert await database_sync_to_async(Presence.objects.filter(version=review.version).count)() == 1
     monkeypatch.undo()
     assert await database_sync_to_async(presence.present)(review.version.pk) != []  # until PRESENCE_TTL_S passes
+
+
+@pytest.mark.parametrize("path", ["/ws/versions/{version}/", "/ws/notifications/"])
+async def test_a_database_lost_while_the_user_is_looked_up_closes_the_socket_to_try_again(review, monkeypatch, path):
+    """Before any socket's own code runs: the token's user cannot be read."""
+    key = await database_sync_to_async(lambda: Token.objects.create(user=review.fire_user).key)()
+    monkeypatch.setattr(tokens, "user_for_key", lost)
+    socket = WebsocketCommunicator(
+        application,
+        path.format(version=review.version.pk),
+        headers=[(b"authorization", f"Token {key}".encode()), (b"origin", b"http://testserver")],
+    )
+    connected, _ = await socket.connect(timeout=5)
+
+    assert connected
+    assert await socket.receive_output(timeout=5) == {"type": "websocket.close", "code": auth.CLOSE_TRY_AGAIN}
+    await socket.disconnect()
