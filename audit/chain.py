@@ -96,8 +96,8 @@ def append(entry):
         head_id, last_seq, last_hash = _locked_head(entry.chain)
         entry.seq, entry.prev_hash, entry.at = last_seq + 1, last_hash, timezone.now()
         entry.hash = entry_hash(entry)
-        insert(entry)
-        _move_head(head_id, entry.seq, entry.hash)
+        move_head = f"UPDATE {ChainHead._meta.db_table} SET last_seq = %s, last_hash = %s WHERE id = %s"
+        insert(entry, then=(move_head, [entry.seq, entry.hash, head_id]))
     return entry
 
 
@@ -121,14 +121,6 @@ def _select_head(chain):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, last_seq, last_hash FROM {table} WHERE chain = %s {lock}", [chain])
         return cursor.fetchone()
-
-
-def _move_head(head_id, seq, last_hash):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {ChainHead._meta.db_table} SET last_seq = %s, last_hash = %s WHERE id = %s",
-            [seq, last_hash, head_id],
-        )
 
 
 # --- checking ---------------------------------------------------------------------

@@ -3,6 +3,7 @@ again every time (civicreview.prepared), and page sizes kept once a version is r
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from civicreview.prepared import insert, prepared
 from documents.models import DocumentVersion, Page
@@ -94,3 +95,17 @@ def test_the_event_log_counts_on_after_a_change_inserted_by_hand(review):
     event = create_annotation(review.planner, review.version.pk, cloud(), ref="b")
 
     assert event.seq == 8
+
+
+def test_insert_runs_the_statement_given_after_it_in_one_round_trip_on_postgresql(review, django_assert_num_queries):
+    """As the audit chain's head moves with its new entry."""
+    group = Group.objects.create(name="before")
+    annotation = Annotation(
+        version=review.version, page=1, kind="pin", geometry={"points": [[1, 2]]},
+        author=review.planner, department=review.planning,
+    )  # fmt: skip
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        insert(annotation, then=("UPDATE auth_group SET name = %s WHERE id = %s", ["after", group.pk]))
+
+    assert Annotation.objects.filter(pk=annotation.pk, kind="pin").exists()
+    assert Group.objects.get(pk=group.pk).name == "after"
