@@ -25,10 +25,11 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import GENESIS, AuditEntry, ChainHead, chain_of
+from civicreview.prepared import insert
 
 KEY_DERIVATION_LABEL = b"civicreview audit chain key"
 
@@ -92,16 +93,17 @@ def append(entry):
     chain and save it, inside the caller's transaction; the chain's head stays locked until commit."""
     entry.chain = chain_of(entry.case_id)
     with transaction.atomic(savepoint=False):
-        head = _locked_head(entry.chain)
-        entry.seq, entry.prev_hash, entry.at = head.last_seq + 1, head.last_hash, timezone.now()
+        head_id, last_seq, last_hash = _locked_head(entry.chain)
+        entry.seq, entry.prev_hash, entry.at = last_seq + 1, last_hash, timezone.now()
         entry.hash = entry_hash(entry)
-        entry.save(force_insert=True)
-        ChainHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
+        move_head = f"UPDATE {ChainHead._meta.db_table} SET last_seq = %s, last_hash = %s WHERE id = %s"
+        insert(entry, then=(move_head, [entry.seq, entry.hash, head_id]))
     return entry
 
 
 def _locked_head(chain):
-    head = ChainHead.objects.select_for_update().filter(chain=chain).first()
+    """(id, last seq, last hash) of the chain's head, locked until the transaction ends."""
+    head = _select_head(chain)
     if head is not None:
         return head
     # A new chain (or a head deleted past the triggers, or on SQLite: rebuilt from the chain's last entry).
@@ -110,7 +112,15 @@ def _locked_head(chain):
         [ChainHead(chain=chain, last_seq=last.seq if last else 0, last_hash=last.hash if last else GENESIS)],
         ignore_conflicts=True,  # created meanwhile by another writer
     )
-    return ChainHead.objects.select_for_update().get(chain=chain)
+    return _select_head(chain)
+
+
+def _select_head(chain):
+    table = ChainHead._meta.db_table
+    lock = connection.ops.for_update_sql() if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, last_seq, last_hash FROM {table} WHERE chain = %s {lock}", [chain])
+        return cursor.fetchone()
 
 
 # --- checking ---------------------------------------------------------------------

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/civicreview_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+PORT = int(os.environ.get("BENCH_PORT", "18000"))  # the servers listen from here up (apart for benches side by side)
 SENDERS = 10
 WARM_UP_S = 3
 OPEN_TIMEOUT_S = 60  # a loaded machine can take long to open a thousand sockets
@@ -159,7 +160,7 @@ class Tally:
     """What the clients received: copies of changes with their latencies, and resyncs."""
 
     def __init__(self):
-        self.latencies, self.copies, self.resyncs = [], 0, 0
+        self.latencies, self.copies, self.resyncs, self.unsent = [], 0, 0, 0
 
     def take(self, classified):
         if classified is None:
@@ -172,7 +173,7 @@ class Tally:
         self.latencies.append(time.time() - float(ref.rsplit(":", 1)[1]))
 
     def restart(self):
-        self.latencies, self.copies = [], 0
+        self.latencies, self.copies, self.unsent = [], 0, 0
 
 
 async def open_clients(target, rooms, per_room, tally):
@@ -238,6 +239,7 @@ async def run(target, rooms, per_room, rates, seconds, server_pid):
             "clients": len(rooms) * per_room,
             "rate": rate,
             "sent": sent,
+            "unsent_on_closed_senders": tally.unsent,
             "delivered_share": tally.copies / (sent * per_room),
             "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
             "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else None,
@@ -256,12 +258,19 @@ async def run(target, rooms, per_room, rates, seconds, server_pid):
 
 
 async def send_for(senders, target, seconds, rate, tally, per_room):
-    """Send at `rate` for `seconds`, then wait (10 s at most) for every copy to arrive."""
-    sent, began = 0, time.monotonic()
+    """Send at `rate` for `seconds`, then wait (10 s at most) for every copy to arrive. A sender
+    the server closed (a keepalive timeout when it falls far behind) is counted and skipped."""
+    from websockets.exceptions import ConnectionClosed
+
+    tries, sent, began = 0, 0, time.monotonic()
     while time.monotonic() - began < seconds:
-        await senders[sent % len(senders)].send(target.command_for(f"{sent}:{time.time()}"))
-        sent += 1
-        await asyncio.sleep(max(0.0, began + sent / rate - time.monotonic()))
+        try:
+            await senders[tries % len(senders)].send(target.command_for(f"{sent}:{time.time()}"))
+            sent += 1
+        except ConnectionClosed:
+            tally.unsent += 1
+        tries += 1
+        await asyncio.sleep(max(0.0, began + tries / rate - time.monotonic()))
     deadline = time.monotonic() + 10
     while tally.copies < sent * per_room and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
@@ -320,12 +329,12 @@ def main():
         for make in ("bare", "ours"):
             rooms = version_ids if make == "ours" else [f"v{v}" for v in version_ids]
             results += measure(
-                make, 18000 + (1 if make == "ours" else 0), tokens, rooms, args.reviewers, rates, args.seconds
+                make, PORT + (1 if make == "ours" else 0), tokens, rooms, args.reviewers, rates, args.seconds
             )
     else:
         for clients in (int(c) for c in args.clients.split(",")):
             for make in ("bare", "ours"):
-                port = 18000 + clients + (1 if make == "ours" else 0)
+                port = PORT + clients + (1 if make == "ours" else 0)
                 rooms = version_ids if make == "ours" else ["one"]
                 results += measure(make, port, tokens, rooms, clients, rates, args.seconds)
     report(results, cost, "realtime-sessions.json" if args.sessions else "realtime.json")

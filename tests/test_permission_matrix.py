@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
@@ -24,7 +25,7 @@ from rest_framework.authtoken.models import Token
 from civicreview.asgi import application
 from documents.models import Case, DocumentVersion
 from holds.services import place
-from reviews.models import Annotation
+from reviews.models import Annotation, VersionEvent
 from reviews.realtime.consumer import VersionConsumer
 from tests.factories import (
     CaseFactory,
@@ -313,16 +314,18 @@ RULES = {
     ("api/docs/", "get"): Rule("/api/docs/", 200, scoped=False),
 }
 
-# The websocket: (command, message) and who, among those who see the version, may send it.
-COMMANDS: dict[str, tuple[dict[str, Any], Callable[[str, str], bool]]] = {
-    "annotation.create": ({"data": {"page": 1, "kind": "cloud", "geometry": {"points": [[5, 5], [9, 9]]}}}, member),
-    "annotation.update": ({"id": "{annotation}", "revision": 1, "data": {"text": "changed"}}, lambda u, c: lead(u, c) and u != "admin"),
-    "annotation.delete": ({"id": "{annotation}", "revision": 1}, lambda u, c: lead(u, c) and u != "admin"),
-    "comment.create": ({"annotation": "{annotation}", "body": "Noted."}, member),
-    "page.scale": ({"page": 1, "scale": None}, member),
-    "cursor": ({"page": 1, "x": 1, "y": 2}, lambda u, c: True),
-    "view": ({"page": 1}, lambda u, c: True),
-    "resume": ({"after_seq": 0}, lambda u, c: True),
+# The websocket: (command, message), who among those who see the version may send it, and whether
+# it names the world's markup (not released: the applicant is answered `not_found`, as for a markup
+# that does not exist, the same as over HTTP).
+COMMANDS: dict[str, tuple[dict[str, Any], Callable[[str, str], bool], bool]] = {
+    "annotation.create": ({"data": {"page": 1, "kind": "cloud", "geometry": {"points": [[5, 5], [9, 9]]}}}, member, False),
+    "annotation.update": ({"id": "{annotation}", "revision": 1, "data": {"text": "changed"}}, lambda u, c: lead(u, c) and u != "admin", True),
+    "annotation.delete": ({"id": "{annotation}", "revision": 1}, lambda u, c: lead(u, c) and u != "admin", True),
+    "comment.create": ({"annotation": "{annotation}", "body": "Noted."}, member, True),
+    "page.scale": ({"page": 1, "scale": None}, member, False),
+    "cursor": ({"page": 1, "x": 1, "y": 2}, lambda u, c: True, False),
+    "view": ({"page": 1}, lambda u, c: True, False),
+    "resume": ({"after_seq": 0}, lambda u, c: True, False),
 }  # fmt: skip
 
 
@@ -426,14 +429,17 @@ def test_a_token_is_given_to_every_user_for_their_password(demo, api, user, sett
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-@pytest.mark.parametrize("user", ["planner", "building", "building_head", "admin", "fire", "outsider"])
+@pytest.mark.parametrize(
+    "user", ["planner", "building", "building_head", "admin", "applicant", "fire", "outsider", "designer"]
+)
 async def test_websocket_matrix(demo, world, user, command, case="planning case"):
     """One case (the other is the same rule mirrored, and a socket test is slow): its lead
-    department, a department taking part (reviewer and head), the admin, and two who do not see it."""
+    department, a department taking part (reviewer and head), the admin, its applicant, and three
+    who do not see it: a reviewer of another case, an outsider, and the other case's applicant."""
     from channels.db import database_sync_to_async
 
     ids = world.for_case(case)
-    token = await database_sync_to_async(lambda: Token.objects.create(user=demo.users[user]).key)()
+    token = await database_sync_to_async(lambda: Token.objects.create(user=User.objects.get(username=user)).key)()
     socket = WebsocketCommunicator(
         application,
         f"/ws/versions/{ids['version']}/",
@@ -446,7 +452,7 @@ async def test_websocket_matrix(demo, world, user, command, case="planning case"
         assert first == {"type": "websocket.close", "code": 4403}, f"{user} opened the {case}'s version: {first}"
         return
     assert json.loads(first["text"])["type"] == "hello", f"{user} could not open the {case}'s version: {first}"
-    body, allowed = COMMANDS[command]
+    body, allowed, names_markup = COMMANDS[command]
     message = {
         "type": command,
         "ref": "m",
@@ -459,8 +465,18 @@ async def test_websocket_matrix(demo, world, user, command, case="planning case"
         assert answer is None or answer["type"] != "error", f"{user} {command} on the {case}: {answer}"
         assert answer is not None or command in ("cursor", "view"), f"{user} {command}: no answer"
     else:
-        assert answer and answer["type"] == "error" and answer["code"] == "forbidden", f"{user} {command}: {answer}"
+        refusal = "not_found" if names_markup and applicant(user, case) else "forbidden"
+        assert answer and answer["type"] == "error" and answer["code"] == refusal, f"{user} {command}: {answer}"
     await socket.disconnect(timeout=10)
+    await database_sync_to_async(_assert_unchanged)(ids, user, command)
+
+
+def _assert_unchanged(ids, user, command):
+    """A refused or read-only command left the world's markup and the event log as they were."""
+    if not COMMANDS[command][1](user, "planning case") or command in ("cursor", "view", "resume"):
+        annotation = Annotation.objects.get(pk=ids["annotation"])
+        assert (annotation.revision, annotation.comments.count()) == (1, 0), f"{user} {command} changed the markup"
+        assert not VersionEvent.objects.filter(version_id=ids["version"]).exists(), f"{user} {command} logged"
 
 
 async def _answer(socket):

@@ -14,6 +14,7 @@ import uuid
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.db import InterfaceError, OperationalError
 
 from civicreview import parsers
 from civicreview.errors import describe
@@ -21,6 +22,7 @@ from documents.models import DocumentVersion
 from documents.selectors import may_see_version, reviews_version
 from reviews.markup_rules import is_number
 from reviews.realtime import access
+from reviews.realtime.auth import CLOSE_TRY_AGAIN
 from reviews.realtime.hub import hub
 from reviews.realtime.lanes import on_lane
 from reviews.services import annotations, audience, events, presence, sheets
@@ -144,6 +146,17 @@ class VersionConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             return await self.close(CLOSE_UNAUTHENTICATED)
+        try:
+            await self._open(user)
+        except (OperationalError, InterfaceError):
+            # Nothing is half-done: disconnect() takes the socket out of the hub and its presence
+            # row out (or that row expires); the client opens again with backoff and resumes.
+            log.warning("database unavailable while socket %s opened; closing it", self.socket_id, exc_info=True)
+            self.withdrawn = True
+            self._stop_writing()
+            await self.close(CLOSE_TRY_AGAIN)
+
+    async def _open(self, user):
         refusal = await database_sync_to_async(self._refusal)(user)
         if refusal:
             return await self.close(refusal)
@@ -182,7 +195,10 @@ class VersionConsumer(AsyncWebsocketConsumer):
         self._stop_writing()
         if self.joined:
             await hub().leave(self.version_id, self)
-            await database_sync_to_async(presence.leave)(self.socket_id)
+            try:
+                await database_sync_to_async(presence.leave)(self.socket_id)
+            except (OperationalError, InterfaceError):  # its row expires (presence.PRESENCE_TTL_S)
+                log.warning("database unavailable; presence of socket %s left to expire", self.socket_id)
             hub().presence_changed(self.version_id)
 
     async def recheck_access(self):

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from civicreview.errors import Conflict
-from civicreview.prepared import prepared
+from civicreview.prepared import insert, prepared
 from civicreview.shapes import render
 from documents.models import Department
 from documents.selectors import (
@@ -149,7 +149,7 @@ def create_annotation(user, version, data, *, ref=""):
         fields["style"] = {**fields["style"], "color": stamp.color}
 
     def change():
-        annotation = Annotation.objects.create(version=version, author=user, department=department, **fields)
+        annotation = insert(Annotation(version=version, author=user, department=department, **fields))
         return events.record(version, type="annotation.created", user=user, ref=ref, data=annotation_json(annotation))
 
     return events.apply_once(version.pk, user, ref, change)
@@ -210,7 +210,7 @@ def add_comment(user, annotation_id, body, *, ref="", version_id=None, visibilit
         if not isinstance(body, str) or not body.strip():
             raise rules.invalid("body", "Write something to reply.")
         text = rules.check_text(body.strip(), "body")
-        comment = Comment.objects.create(annotation=annotation, author=user, body=text, visibility=shared)
+        comment = insert(Comment(annotation=annotation, author=user, body=text, visibility=shared))
         (_notify_answered if applicant else _notify_mentioned)(user, annotation, text)
         return events.record(annotation.version, type="comment.created", user=user, ref=ref, data=comment_json(comment))
 

@@ -165,10 +165,9 @@ def _store_copies(version, copies, *, user=None):
     """Save carried markups with their threads, and log each as created on `version` (its own seq)."""
     if not copies:
         return []
-    events.lock_for_change(version.pk)
+    seq = events.lock_for_change(version.pk)
     created = Annotation.objects.bulk_create(copies)
     _copy_threads(created)
-    seq = events.latest_seq(version.pk)
     logged = VersionEvent.objects.bulk_create(
         VersionEvent(
             version_id=version.pk,

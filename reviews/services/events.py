@@ -10,11 +10,13 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from audit.services import record_markup_change
 from civicreview.errors import Conflict
-from civicreview.prepared import prepared
+from civicreview.prepared import insert, prepared
 from civicreview.text import storable
 from documents.models import DocumentVersion
 from reviews.models import VersionEvent
@@ -27,9 +29,8 @@ def group_name(version_id):
 
 def record(version, *, type, user, ref, data):
     """Log one change of `version` (its document's case loaded, for the audit trail)."""
-    lock_for_change(version.pk)
-    seq = latest_seq(version.pk) + 1  # a statement after the lock's: it sees the seq of whoever held it before
-    event = VersionEvent.objects.create(version_id=version.pk, seq=seq, type=type, ref=ref or "", user=user, data=data)
+    seq = lock_for_change(version.pk) + 1
+    event = insert(VersionEvent(version_id=version.pk, seq=seq, type=type, ref=ref or "", user=user, data=data))
     record_markup_change(version, type=type, user=user, data=data)
     # robust: with the channel layer down the change still stands; clients catch up from the log.
     transaction.on_commit(lambda: broadcast(version.pk, event.message()), robust=True)
@@ -38,10 +39,15 @@ def record(version, *, type, user, ref, data):
 
 def lock_for_change(version_id):
     """Lock the version's row until the transaction ends, for a change and its `seq`; a change of
-    a read-only version (replaced, or approved and locked: reviews.services.locks) is refused here."""
+    a read-only version (replaced, or approved and locked: reviews.services.locks) is refused here.
+    Returns the version's latest `seq`."""
     if _lock_version(version_id) is None:
         raise DocumentVersion.DoesNotExist
-    locks.ensure_open(version_id)
+    state = _state_after_lock(version_id)  # its own statement: it sees what whoever held the lock before committed
+    refused = locks.reason(state)
+    if refused is not None:
+        raise locks.VersionLocked(refused)
+    return state["latest_seq"]
 
 
 def apply_once(version_id, user, ref, change):
@@ -91,6 +97,12 @@ def _earlier(version_id, user, ref):
 @prepared(key=lambda version_id: version_id)
 def _lock_version(version_id):
     return DocumentVersion.objects.select_for_update().filter(pk=version_id).order_by().values("pk")
+
+
+@prepared(key=lambda version_id: version_id)
+def _state_after_lock(version_id):
+    latest = VersionEvent.objects.filter(version_id=OuterRef("pk")).order_by("-seq").values("seq")[:1]
+    return locks.state(version_id).annotate(latest_seq=Coalesce(Subquery(latest), 0))
 
 
 @prepared(key=lambda version_id: version_id)

@@ -8,6 +8,7 @@ deletion, reply or sheet scale is then refused with `VersionLocked` (409 over HT
 """
 
 from civicreview.errors import Conflict
+from civicreview.prepared import prepared
 from documents.models import DocumentVersion
 from workflows.models import Workflow
 
@@ -20,12 +21,25 @@ class VersionLocked(Conflict):
 
 def why_locked(version):
     """Why markups on `version` (a DocumentVersion or its id) may no longer change, or None."""
-    version_id = getattr(version, "pk", version)
-    row = (
+    return reason(_state(getattr(version, "pk", version)))
+
+
+def state(version_id):
+    """The version's row as `reason` reads it (a queryset of values, for callers to extend)."""
+    return (
         DocumentVersion.objects.filter(pk=version_id)
+        .order_by()
         .values("number", "superseded_by__number", "workflow__status")
-        .first()
     )
+
+
+@prepared(key=lambda version_id: version_id)  # asked as every socket opens
+def _state(version_id):
+    return state(version_id)
+
+
+def reason(row):
+    """Why a version whose `state` is `row` (None: no such version) is read-only, or None."""
     if row is None:
         return None
     newer = row["superseded_by__number"]
@@ -41,6 +55,6 @@ def why_locked(version):
 
 def ensure_open(version):
     """Raise VersionLocked unless markups on `version` may change."""
-    reason = why_locked(version)
-    if reason is not None:
-        raise VersionLocked(reason)
+    refused = why_locked(version)
+    if refused is not None:
+        raise VersionLocked(refused)

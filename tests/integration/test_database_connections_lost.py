@@ -165,3 +165,49 @@ async def collect_until_resumed(ws, timeout=10):
                 return events
             if "seq" in message and message["type"] != "hello" and message.get("ref") != "r":
                 events.append(message)
+
+
+def test_connections_terminated_while_sockets_open_close_them_to_try_again(review, two_servers):
+    """Sockets opening while the servers' database connections are terminated again and again:
+    each either says hello or is closed with 1013 ("try again later", never an error close), and
+    opened again as the browser does, every one ends up on the version with the whole log."""
+    from websockets.exceptions import ConnectionClosed
+
+    token = Token.objects.create(user=review.fire_user).key
+    version_id = review.version.pk
+    planner = Token.objects.create(user=review.planner).key
+    assert post_markup(two_servers[0], planner, version_id, "before")[0] == 201
+    closes = []
+
+    async def open_until_hello(port):
+        for _ in range(20):
+            ws = await open_socket(port, token, version_id)
+            try:
+                await next_of(ws, "hello", timeout=20)
+                return ws
+            except ConnectionClosed as closed:
+                closes.append(closed.rcvd.code if closed.rcvd else None)
+                await asyncio.sleep(0.2)
+        raise AssertionError(f"never opened: {closes}")
+
+    async def terminate_meanwhile(stop):
+        terminated = 0
+        while not stop.is_set():
+            terminated += await asyncio.to_thread(terminate_backends_of, two_servers)
+            await asyncio.sleep(0.01)
+        return terminated
+
+    async def scenario():
+        stop = asyncio.Event()
+        terminating = asyncio.create_task(terminate_meanwhile(stop))
+        sockets = await asyncio.gather(*(open_until_hello(two_servers[n % 2]) for n in range(16)))
+        stop.set()
+        assert await terminating > 0, "the servers' connections were there to terminate"
+        for ws in sockets:
+            await ws.send(json.dumps({"type": "resume", "ref": "r", "after_seq": 0}))
+            assert [m["ref"] for m in await collect_until_resumed(ws)] == ["before"]
+            await ws.close()
+
+    asyncio.run(scenario())
+
+    assert set(closes) <= {1013}, closes

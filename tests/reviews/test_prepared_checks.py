@@ -3,10 +3,14 @@ again every time (civicreview.prepared), and page sizes kept once a version is r
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 
-from civicreview.prepared import prepared
+from civicreview.prepared import insert, prepared
 from documents.models import DocumentVersion, Page
 from documents.selectors import may_see_version, page_sizes
+from reviews.models import Annotation, VersionEvent
+from reviews.services.annotations import create_annotation
+from tests.reviews.conftest import cloud
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +69,43 @@ def test_page_sizes_of_a_version_still_processing_are_read_every_time(review):
     assert set(page_sizes(version)) == {1, 2}
     Page.objects.create(version=version, number=3, width=1224.0, height=792.0)
     assert page_sizes(version)[3] == (1224.0, 792.0)
+
+
+def test_insert_stores_a_row_as_save_would_in_one_query(review, django_assert_num_queries):
+    """Defaults, `auto_now` and JSON as `Model.save()` stores them; the pk set from the INSERT."""
+    annotation = Annotation(
+        version=review.version, page=1, kind="cloud", geometry={"points": [[1, 2], [3, 4]]},
+        author=review.planner, department=review.planning,
+    )  # fmt: skip
+    with django_assert_num_queries(1):
+        insert(annotation)
+
+    stored = Annotation.objects.get(pk=annotation.pk)
+    assert (stored.style, stored.status, stored.revision, stored.text) == ({}, "open", 1, "")
+    assert stored.geometry == {"points": [[1, 2], [3, 4]]}
+    assert stored.created_at == annotation.created_at and stored.updated_at == annotation.updated_at
+    assert stored.created_at is not None and not annotation._state.adding
+
+
+def test_the_event_log_counts_on_after_a_change_inserted_by_hand(review):
+    """The next `seq` is read after the version's lock, from the log as it is then."""
+    create_annotation(review.planner, review.version.pk, cloud(), ref="a")
+    VersionEvent.objects.create(version=review.version, seq=7, type="annotation.created", user=review.planner, data={})
+
+    event = create_annotation(review.planner, review.version.pk, cloud(), ref="b")
+
+    assert event.seq == 8
+
+
+def test_insert_runs_the_statement_given_after_it_in_one_round_trip_on_postgresql(review, django_assert_num_queries):
+    """As the audit chain's head moves with its new entry."""
+    group = Group.objects.create(name="before")
+    annotation = Annotation(
+        version=review.version, page=1, kind="pin", geometry={"points": [[1, 2]]},
+        author=review.planner, department=review.planning,
+    )  # fmt: skip
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        insert(annotation, then=("UPDATE auth_group SET name = %s WHERE id = %s", ["after", group.pk]))
+
+    assert Annotation.objects.filter(pk=annotation.pk, kind="pin").exists()
+    assert Group.objects.get(pk=group.pk).name == "after"
