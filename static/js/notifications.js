@@ -5,20 +5,20 @@
 import { liveChannel } from "./live_channel.js";
 
 const socket = liveChannel();
-const badge = document.querySelector("[data-testid=inbox-unread]");
+const badge = /** @type {HTMLElement} */ (document.querySelector("[data-testid=inbox-unread]"));
 
 function showUnread(count) {
-  badge.querySelector(".unread-number").textContent = String(count);
+  /** @type {HTMLElement} */ (badge.querySelector(".unread-number")).textContent = String(count);
   badge.hidden = count === 0;
   document.dispatchEvent(new CustomEvent("civicreview:unread", { detail: count }));
 }
 
-for (const type of ["hello", "unread"]) socket.addEventListener(type, (event) => showUnread(event.detail.unread));
-socket.addEventListener("notification", (event) => {
-  showUnread(event.detail.unread);
-  document.dispatchEvent(new CustomEvent("civicreview:notification", { detail: event.detail.data }));
+for (const type of ["hello", "unread"]) socket.on(type, (message) => showUnread(message.unread));
+socket.on("notification", (message) => {
+  showUnread(message.unread);
+  document.dispatchEvent(new CustomEvent("civicreview:notification", { detail: message.data }));
 });
-socket.addEventListener("status", (event) => {
-  badge.dataset.status = event.detail;
-  document.dispatchEvent(new CustomEvent("civicreview:live-status", { detail: event.detail }));
+socket.on("status", (status) => {
+  badge.dataset.status = status;
+  document.dispatchEvent(new CustomEvent("civicreview:live-status", { detail: status }));
 });

@@ -92,6 +92,15 @@ export class LiveSocket extends EventTarget {
     this.emit("status", status);
   }
 
+  /**
+   * Call `handle(detail)` on each event of `type`.
+   * @param {string} type
+   * @param {(detail: any) => void} handle
+   */
+  on(type, handle) {
+    this.addEventListener(type, (event) => handle(/** @type {CustomEvent} */ (event).detail));
+  }
+
   emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }

@@ -99,9 +99,14 @@ def _task_screens_of(workflow_id):
 
 
 def _send(groups, message):
-    send = async_to_sync(get_channel_layer().group_send)
-    for group in groups:
-        send(group, message)
+    """One event loop for all the groups (outside a server, as in a worker, each async_to_sync opens its own)."""
+
+    async def send_all():
+        layer = get_channel_layer()
+        for group in groups:
+            await layer.group_send(group, message)
+
+    async_to_sync(send_all)()
 
 
 def _audit_entry_saved(sender, instance, created, **kwargs):

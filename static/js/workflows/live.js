@@ -18,27 +18,25 @@ export function followLive(root, onChange, socket = liveChannel()) {
   const screen = root.dataset.liveScreen;
   const caseId = screen === "case" ? Number(root.dataset.liveCase) : undefined;
   let stamp = root.dataset.liveStamp ?? null; // null: changed since the last stamp seen
-  /** @param {string} type @param {(detail: any) => void} handle */
-  const on = (type, handle) => socket.addEventListener(type, (event) => handle(/** @type {CustomEvent} */ (event).detail));
   /** @param {{screen: string, case?: number}} detail */
   const mine = (detail) => detail.screen === screen && detail.case === caseId;
   const watch = () => socket.transmit({ type: "watch", screen, case: caseId });
 
-  on("hello", watch);
+  socket.on("hello", watch);
   if (socket.status === "online") watch(); // the hello came before this module ran
-  on("watching", (detail) => {
+  socket.on("watching", (detail) => {
     if (!mine(detail)) return;
     root.setAttribute("data-live", "online");
     if (detail.stamp !== stamp) onChange();
     stamp = detail.stamp;
   });
-  on("changed", (detail) => {
+  socket.on("changed", (detail) => {
     if (!mine(detail)) return;
     stamp = null;
     onChange();
   });
-  on("unwatched", (detail) => mine(detail) && root.setAttribute("data-live", "refused"));
-  on("status", (status) => {
+  socket.on("unwatched", (detail) => mine(detail) && root.setAttribute("data-live", "refused"));
+  socket.on("status", (status) => {
     if (status === "offline") root.setAttribute("data-live", "reconnecting");
     if (status === "refused") root.setAttribute("data-live", "refused");
   });
@@ -50,7 +48,11 @@ export function followLive(root, onChange, socket = liveChannel()) {
  * inside those sections the swap waits, so that no half-written comment is lost.
  */
 export class Refresher {
-  constructor(selectors, { fetchImpl = (...args) => window.fetch(...args) } = {}) {
+  /**
+   * @param {string[]} selectors
+   * @param {{fetchImpl?: typeof fetch}} [options]
+   */
+  constructor(selectors, { fetchImpl = (input, init) => window.fetch(input, init) } = {}) {
     this.selectors = selectors;
     this.fetch = fetchImpl;
     this.running = null;
@@ -66,7 +68,7 @@ export class Refresher {
 
   busy() {
     return this.elements().some((element) =>
-      [...element.querySelectorAll("textarea, input[type=text]")].some(
+      [.../** @type {NodeListOf<HTMLInputElement>} */ (element.querySelectorAll("textarea, input[type=text]"))].some(
         (field) => field.value.trim() !== "" || field === document.activeElement,
       ) || element.querySelector("form[data-busy]"),
     );

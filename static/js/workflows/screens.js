@@ -3,10 +3,11 @@
 import { handleForms } from "./actions.js";
 import { Refresher, followLive } from "./live.js";
 
-for (const root of document.querySelectorAll("[data-live-screen]")) {
+for (const root of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-live-screen]"))) {
   if (root.dataset.liveStarted) continue;
   root.dataset.liveStarted = "1";
-  const refresher = new Refresher(root.dataset.liveSections.split(",").map((selector) => selector.trim()));
+  const sections = /** @type {string} */ (root.dataset.liveSections);
+  const refresher = new Refresher(sections.split(",").map((selector) => selector.trim()));
   followLive(root, () => refresher.request());
   handleForms(root, () => refresher.request({ force: true }));
 }
