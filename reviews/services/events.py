@@ -30,9 +30,10 @@ def record(version, *, type, user, ref, data):
     lock_for_change(version.pk)
     seq = latest_seq(version.pk) + 1  # a statement after the lock's: it sees the seq of whoever held it before
     event = VersionEvent.objects.create(version_id=version.pk, seq=seq, type=type, ref=ref or "", user=user, data=data)
-    record_markup_change(version, type=type, user=user, data=data)
     # robust: with the channel layer down the change still stands; clients catch up from the log.
+    # Registered first, so the broadcast goes out before what the audit entry sets off (the case page's push).
     transaction.on_commit(lambda: broadcast(version.pk, event.message()), robust=True)
+    record_markup_change(version, type=type, user=user, data=data)
     return event
 
 

@@ -4,12 +4,16 @@ screens and case pages it concerns, pushed after commit, and nobody else's."""
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from civicreview.routing import websocket_urlpatterns
 from documents.models import Department
 from documents.services import cases
+from reviews.services import annotations
+from reviews.services.events import group_name
+from tests.reviews.conftest import cloud
 from workflows.services import engine, live
 
 QUIET_S = 0.3  # how long a socket that should hear nothing is listened to
@@ -84,6 +88,27 @@ async def test_a_decision_reaches_the_task_screens_and_case_pages_it_concerns_an
     assert await frames(engineering_tasks) == []
     for socket in (fire_tasks, head_tasks, engineering_tasks, planner_case):
         await socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_markup_drawn_on_the_plans_reaches_the_case_page_after_the_markups_own_broadcast(plans, monkeypatch):
+    demo = plans.demo
+    await act(engine.submit, demo.planner, plans.version.pk, departments=["fire"])
+    planner_case, _ = await watching(demo.planner, screen="case", case=plans.case.pk)  # its record lists markups
+    sent = []
+    layer = get_channel_layer()
+    layer_send = layer.group_send
+
+    async def group_send(group, message):
+        sent.append(group)
+        await layer_send(group, message)
+
+    monkeypatch.setattr(layer, "group_send", group_send)
+    await act(annotations.create_annotation, demo.fire, plans.version.pk, cloud(page=1))
+
+    assert {"type": "changed", "screen": "case", "case": plans.case.pk} in await frames(planner_case)
+    assert sent == [group_name(plans.version.pk), live.case_group(plans.case.pk)]
+    await planner_case.disconnect()
 
 
 @pytest.mark.django_db(transaction=True)
