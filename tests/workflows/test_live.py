@@ -7,6 +7,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.db import transaction
 
 from civicreview.routing import websocket_urlpatterns
 from documents.models import Department
@@ -190,3 +191,33 @@ async def test_a_message_the_channel_does_not_take_is_answered_with_what_is_wron
 
     assert await socket.receive_json_from(2) == {"type": "error", "code": "invalid", "message": message}
     await socket.disconnect()
+
+
+@pytest.fixture
+def pushed(monkeypatch):
+    """The groups told, in order, through the channel layer."""
+    told = []
+
+    async def group_send(group, message):
+        told.append(group)
+
+    monkeypatch.setattr(get_channel_layer(), "group_send", group_send)
+    return told
+
+
+def test_a_transaction_tells_each_group_once_and_a_rolled_back_one_tells_none(
+    db, pushed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                live.case_changed(1)
+                raise RuntimeError("the change failed")
+        except RuntimeError:
+            pass
+        live.case_changed(2)
+        live.case_changed(2)
+        live.case_changed(3)
+
+    assert pushed == [live.case_group(2), live.case_group(3)]
+    assert len(callbacks) == 1  # one flush for the transaction

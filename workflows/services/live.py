@@ -21,6 +21,8 @@ whenever what it shows changes, with the server's and reads again if they
 differ: a message lost while a socket reconnects costs a read, never a change.
 """
 
+import threading
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -82,13 +84,47 @@ def user_stamp(user):
 
 def tasks_changed(workflow_id):
     """Once this transaction commits, tell the task screens of everyone the workflow's tasks concern."""
-    transaction.on_commit(lambda: _send(_task_screens_of(workflow_id), {"type": CHANGED, "screen": TASKS}), robust=True)
+    _after_commit(lambda outbox: outbox.workflows.add(workflow_id))
 
 
 def case_changed(case_id):
     """Once this transaction commits, tell the case's open review sections."""
-    message = {"type": CHANGED, "screen": CASE, "case": case_id}
-    transaction.on_commit(lambda: _send([case_group(case_id)], message), robust=True)
+    _after_commit(lambda outbox: outbox.cases.add(case_id))
+
+
+class _Outbox:
+    """What one transaction pushes once it commits: each group told once, all in one event loop
+    (outside a server, as in a worker, every async_to_sync starts a loop and a Redis connection)."""
+
+    def __init__(self):
+        self.workflows = set()  # whose task screens to tell
+        self.cases = set()
+
+    def flush(self):
+        messages = {case_group(case): {"type": CHANGED, "screen": CASE, "case": case} for case in sorted(self.cases)}
+        for workflow_id in sorted(self.workflows):
+            messages.update(dict.fromkeys(_task_screens_of(workflow_id), {"type": CHANGED, "screen": TASKS}))
+
+        async def send_all():
+            layer = get_channel_layer()
+            for group, message in messages.items():
+                await layer.group_send(group, message)
+
+        async_to_sync(send_all)()
+
+
+_outboxes = threading.local()
+
+
+def _after_commit(add):
+    """`add(outbox)` to this transaction's outbox, sent once it commits (at once outside a transaction).
+    A transaction rolled back takes its outbox's flush with it: the next change starts a new outbox."""
+    outbox = getattr(_outboxes, "current", None)
+    if outbox is not None and any(hook[1] == outbox.flush for hook in transaction.get_connection().run_on_commit):
+        return add(outbox)
+    outbox = _outboxes.current = _Outbox()
+    add(outbox)
+    transaction.on_commit(outbox.flush, robust=True)
 
 
 def _task_screens_of(workflow_id):
@@ -96,17 +132,6 @@ def _task_screens_of(workflow_id):
     lead = Workflow.objects.filter(pk=workflow_id).values_list("case__lead_department_id", flat=True)
     departments = {department for department, _ in tasks} | set(lead)
     return sorted({department_group(d) for d in departments} | {assignee_group(a) for _, a in tasks if a})
-
-
-def _send(groups, message):
-    """One event loop for all the groups (outside a server, as in a worker, each async_to_sync opens its own)."""
-
-    async def send_all():
-        layer = get_channel_layer()
-        for group in groups:
-            await layer.group_send(group, message)
-
-    async_to_sync(send_all)()
 
 
 def _audit_entry_saved(sender, instance, created, **kwargs):
