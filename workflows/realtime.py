@@ -42,6 +42,7 @@ class LiveConsumer(NotificationConsumer):
     async def connect(self):
         self.watched_tasks = False
         self.watched_cases: set[int] = set()
+        self.task_groups: set[str] = set()
         self.groups_joined: set[str] = set()
         self.rejoiner = None
         await super().connect()
@@ -78,8 +79,9 @@ class LiveConsumer(NotificationConsumer):
         raise Invalid("invalid", 'Watch a screen: "screen" is "tasks" or "case".')
 
     async def live_changed(self, event):
-        if self.watched_tasks if event["screen"] == live.TASKS else event.get("case") in self.watched_cases:
-            await self._send({key: value for key, value in event.items() if key != "type"} | {"type": "changed"})
+        watched = self.watched_tasks if event["screen"] == live.TASKS else event.get("case") in self.watched_cases
+        if watched:
+            await self._send({**event, "type": "changed"})
 
     async def access_changed(self, event):
         """Who may hear what changed: follow the user's departments, and drop cases they no longer review."""
@@ -87,18 +89,17 @@ class LiveConsumer(NotificationConsumer):
         if user_id in event["users"] and self.watched_tasks:
             await self._join_task_groups()
         for case_id in sorted(self.watched_cases):
-            if (user_id in event["users"] or case_id in event["cases"]) and not await database_sync_to_async(_reviews)(
-                user_id, case_id
-            ):
+            named = user_id in event["users"] or case_id in event["cases"]
+            if named and not await database_sync_to_async(_reviews)(user_id, case_id):
                 self.watched_cases.discard(case_id)
                 await self._leave({live.case_group(case_id)})
                 await self._send({"type": "unwatched", "screen": live.CASE, "case": case_id})
 
     async def _join_task_groups(self):
         wanted = set(await database_sync_to_async(_task_groups)(self.scope["user"].pk))
-        current = {group for group in self.groups_joined if group.startswith(("live-department-", "live-assignee-"))}
-        await self._leave(current - wanted)
+        await self._leave(self.task_groups - wanted)
         await self._join(wanted | {access.ACCESS_GROUP})
+        self.task_groups = wanted
 
     async def _join(self, groups):
         for group in groups - self.groups_joined:
