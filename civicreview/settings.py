@@ -351,7 +351,6 @@ WORKFLOW_RECONCILE_EVERY_S = float(env("WORKFLOW_RECONCILE_EVERY_S", 60))
 WORKFLOW_DUE_DATES_EVERY_S = float(env("WORKFLOW_DUE_DATES_EVERY_S", 300))
 WORKFLOW_DIGEST_EVERY_S = float(env("WORKFLOW_DIGEST_EVERY_S", 900))  # a digest goes out once a day per head
 WORKFLOW_RECONCILE_GRACE_S = float(env("WORKFLOW_RECONCILE_GRACE_S", 30))  # before a settled stage counts as stuck
-WORKFLOW_LIVE_POLL_S = float(env("WORKFLOW_LIVE_POLL_S", 1.0))  # how often live screens check for changes
 
 # Outbound webhooks (webhooks/services.py): the one retry policy of every delivery. A failed attempt
 # is tried again after WEBHOOK_BACKOFF_S, doubling each time up to WEBHOOK_BACKOFF_MAX_S, by the

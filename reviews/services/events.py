@@ -31,9 +31,10 @@ def record(version, *, type, user, ref, data):
     """Log one change of `version` (its document's case loaded, for the audit trail)."""
     seq = lock_for_change(version.pk) + 1
     event = insert(VersionEvent(version_id=version.pk, seq=seq, type=type, ref=ref or "", user=user, data=data))
-    record_markup_change(version, type=type, user=user, data=data)
     # robust: with the channel layer down the change still stands; clients catch up from the log.
+    # Registered first, so the broadcast goes out before what the audit entry sets off (the case page's push).
     transaction.on_commit(lambda: broadcast(version.pk, event.message()), robust=True)
+    record_markup_change(version, type=type, user=user, data=data)
     return event
 
 

@@ -3,7 +3,7 @@
 export function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   if (match) return decodeURIComponent(match[1]);
-  const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+  const field = /** @type {HTMLInputElement | null} */ (document.querySelector("input[name=csrfmiddlewaretoken]"));
   return field ? field.value : "";
 }
 
@@ -33,7 +33,12 @@ export function errorMessage(status, body) {
   return `The request failed (HTTP ${status}).`;
 }
 
+/**
+ * @param {string} url
+ * @param {{method?: string, json?: unknown, body?: BodyInit, headers?: Record<string, string>, signal?: AbortSignal}} [options]
+ */
 export async function apiFetch(url, { method = "GET", json, body, headers = {}, signal } = {}) {
+  /** @type {RequestInit & {headers: Record<string, string>}} */
   const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers }, signal };
   if (json !== undefined) {
     init.body = JSON.stringify(json);
@@ -67,6 +72,9 @@ async function parseBody(response) {
 /**
  * POST a FormData with XMLHttpRequest, so that upload progress can be shown.
  * onProgress(loaded, total) is called while the body is sent.
+ * @param {string} url
+ * @param {FormData} formData
+ * @param {{onProgress?: (loaded: number, total: number) => void}} [options]
  */
 export function uploadForm(url, formData, { onProgress } = {}) {
   return new Promise((resolve, reject) => {

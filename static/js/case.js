@@ -2,12 +2,13 @@
 import { processingFraction, processingText, watchVersion } from "./progress.js";
 import { UploadForm } from "./upload.js";
 
-const documents = document.getElementById("documents");
-const form = document.getElementById("upload-form");
-const upload = form ? new UploadForm(form, document.getElementById("upload-status"), { onChange: refreshDocuments }) : null;
+const documents = /** @type {HTMLElement} */ (document.getElementById("documents"));
+const form = /** @type {HTMLFormElement | null} */ (document.getElementById("upload-form"));
+const statusBox = /** @type {HTMLElement} */ (document.getElementById("upload-status"));
+const upload = form ? new UploadForm(form, statusBox, { onChange: refreshDocuments }) : null;
 
 documents.addEventListener("click", (event) => {
-  const button = event.target.closest("[data-new-version]");
+  const button = /** @type {HTMLElement | null} */ (/** @type {Element} */ (event.target).closest("[data-new-version]"));
   if (button && upload) upload.targetDocument(button.dataset.newVersion);
 });
 
@@ -15,7 +16,7 @@ const watched = new Set();
 
 /** Follow every version still processing, showing "Processing page k of n" in its row. */
 function watchProcessingRows() {
-  for (const row of documents.querySelectorAll(".version-row[data-status=processing]")) {
+  for (const row of /** @type {NodeListOf<HTMLElement>} */ (documents.querySelectorAll(".version-row[data-status=processing]"))) {
     const id = Number(row.dataset.versionId);
     if (watched.has(id)) continue;
     watched.add(id);
@@ -28,10 +29,13 @@ function watchProcessingRows() {
 function updateRow(id, version) {
   const row = documents.querySelector(`.version-row[data-version-id="${id}"]`);
   if (!row || version.status !== "processing") return;
-  row.querySelector("[data-progress-text]").textContent = processingText(version);
-  row.querySelector("[data-progress] .progress-bar").style.width = `${Math.round(processingFraction(version) * 100)}%`;
+  const text = /** @type {HTMLElement} */ (row.querySelector("[data-progress-text]"));
+  const bar = /** @type {HTMLElement} */ (row.querySelector("[data-progress] .progress-bar"));
+  text.textContent = processingText(version);
+  bar.style.width = `${Math.round(processingFraction(version) * 100)}%`;
 }
 
+/** @type {Promise<void> | null} */
 let refreshing = null;
 let refreshAgain = false;
 
@@ -58,9 +62,9 @@ async function reloadDocuments() {
   if (!fresh) return;
   documents.replaceChildren(...fresh.childNodes);
   upload?.setDocuments(
-    [...documents.querySelectorAll("[data-document-id]")].map((article) => ({
+    [.../** @type {NodeListOf<HTMLElement>} */ (documents.querySelectorAll("[data-document-id]"))].map((article) => ({
       id: article.dataset.documentId,
-      title: article.querySelector(".document-title").textContent,
+      title: article.querySelector(".document-title")?.textContent,
     })),
   );
   watchProcessingRows();

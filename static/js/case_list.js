@@ -1,25 +1,27 @@
 // The case list: opening a new case (POST /api/cases/), then going to it.
 import { apiFetch, ApiError } from "./api.js";
 
-const toggle = document.getElementById("new-case-toggle");
-const panel = document.getElementById("new-case-panel");
-const form = document.getElementById("new-case-form");
-const errorBox = document.getElementById("new-case-error");
+const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const toggle = byId("new-case-toggle");
+const panel = byId("new-case-panel");
+const form = /** @type {HTMLFormElement} */ (byId("new-case-form"));
+const errorBox = byId("new-case-error");
 
 function setOpen(open) {
   panel.hidden = !open;
   toggle.setAttribute("aria-expanded", String(open));
-  if (open) form.elements.title.focus();
+  if (open) /** @type {HTMLInputElement} */ (form.elements.namedItem("title")).focus();
 }
 
 toggle.addEventListener("click", () => setOpen(panel.hidden));
-document.getElementById("new-case-cancel").addEventListener("click", () => setOpen(false));
+byId("new-case-cancel").addEventListener("click", () => setOpen(false));
 
 function showErrors(fields, message) {
-  for (const slot of form.querySelectorAll("[data-error-for]")) {
-    const messages = fields[slot.dataset.errorFor];
+  for (const slot of /** @type {NodeListOf<HTMLElement>} */ (form.querySelectorAll("[data-error-for]"))) {
+    const name = /** @type {string} */ (slot.dataset.errorFor);
+    const messages = fields[name];
     slot.textContent = messages ? [].concat(messages).join(" ") : "";
-    form.elements[slot.dataset.errorFor]?.setAttribute("aria-invalid", messages ? "true" : "false");
+    form.querySelector(`[name="${name}"]`)?.setAttribute("aria-invalid", messages ? "true" : "false");
   }
   const shown = Object.keys(fields).filter((name) => form.querySelector(`[data-error-for="${name}"]`));
   const rest = Object.entries(fields).filter(([name]) => !shown.includes(name)).flatMap(([, m]) => m);
@@ -30,14 +32,14 @@ function showErrors(fields, message) {
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const data = Object.fromEntries(new FormData(form));
+  const data = /** @type {Record<string, string>} */ (Object.fromEntries(new FormData(form)));
   data.title = data.title.trim();
   if (!data.title) {
     showErrors({ title: ["Give the case a title."] });
     return;
   }
   showErrors({});
-  const submit = form.querySelector("button[type=submit]");
+  const submit = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
   submit.disabled = true;
   try {
     const created = await apiFetch("/api/cases/", { method: "POST", json: data });

@@ -3,11 +3,13 @@
 // offered as CSV with the same filters.
 import { apiFetch } from "./api.js";
 
-const root = document.getElementById("insight");
-const form = root.querySelector("#insight-filters");
-const status = root.querySelector("#insight-status");
+const root = /** @type {HTMLElement} */ (document.getElementById("insight"));
+const form = /** @type {HTMLFormElement} */ (root.querySelector("#insight-filters"));
+const status = /** @type {HTMLElement} */ (root.querySelector("#insight-status"));
+/** @type {Record<string, {destroy(): void}>} */
 const charts = {};
-const COLORS = ["#1565c0", "#b42318", "#1d7a46", "#8a5c00", "#6a1b9a", "#00897b"];
+const style = getComputedStyle(document.documentElement);
+const COLORS = [1, 2, 3, 4, 5, 6].map((n) => style.getPropertyValue(`--chart-${n}`).trim()); // app.css's :root
 
 function query() {
   const params = new URLSearchParams();
@@ -16,7 +18,7 @@ function query() {
 }
 
 function fill(testid, rows, cells) {
-  const body = root.querySelector(`[data-testid=${testid}] tbody`);
+  const body = /** @type {HTMLElement} */ (root.querySelector(`[data-testid=${testid}] tbody`));
   body.replaceChildren(
     ...rows.map((row) => {
       const tr = document.createElement("tr");
@@ -28,7 +30,7 @@ function fill(testid, rows, cells) {
 
 function draw(id, config) {
   charts[id]?.destroy();
-  charts[id] = new window.Chart(root.querySelector(`#${id}`), { ...config, options: { animation: false, ...config.options } });
+  charts[id] = new /** @type {any} */ (window).Chart(root.querySelector(`#${id}`), { ...config, options: { animation: false, ...config.options } });
 }
 
 function turnaroundChart(rows) {
@@ -63,7 +65,7 @@ async function show() {
     fill("workload-table", load, (r) => [r.department, r.open, r.overdue]);
     fill("reviewers-table", figures.workload.reviewers, (r) => [r.reviewer, r.department, r.open_corrections]);
     fill("outcomes-table", figures.outcomes, (r) => [r.kind, r.documents, r.approved, r.cycles_per_approval, `${Math.round(r.first_pass_rate * 100)}%`]);
-    for (const link of root.querySelectorAll("[data-csv]")) link.search = params.toString();
+    for (const link of /** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll("[data-csv]"))) link.search = params.toString();
     status.textContent = figures.turnaround.length ? "" : "No reviews were decided in these dates.";
   } catch (error) {
     status.textContent = `The figures could not be loaded: ${error.message}`;

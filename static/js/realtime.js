@@ -1,7 +1,7 @@
 // The websocket clients. LiveSocket reconnects by itself with backoff and says whether it is
 // online; VersionSocket (markups) also resumes from the last `seq` it applied and re-sends
-// commands not yet acknowledged (the server applies a repeated `ref` once); the notification
-// socket (notifications.js) is a LiveSocket whose every message carries the unread count.
+// commands not yet acknowledged (the server applies a repeated `ref` once); the user's live
+// channel (live_channel.js: notifications, and the screens a page watches) is a LiveSocket.
 //
 //   const socket = new VersionSocket(`/ws/versions/${id}/`);
 //   socket.addEventListener("change", (e) => apply(e.detail));  // in seq order, no gaps
@@ -52,6 +52,11 @@ export class LiveSocket extends EventTarget {
     return this;
   }
 
+  /** Send `message` now if the socket is open (it is not queued). */
+  transmit(message) {
+    if (this.ws?.readyState === 1) this.ws.send(JSON.stringify(message));
+  }
+
   close() {
     this.closed = true;
     clearTimeout(this.timer);
@@ -87,6 +92,15 @@ export class LiveSocket extends EventTarget {
     this.emit("status", status);
   }
 
+  /**
+   * Call `handle(detail)` on each event of `type`.
+   * @param {string} type
+   * @param {(detail: any) => void} handle
+   */
+  on(type, handle) {
+    this.addEventListener(type, (event) => handle(/** @type {CustomEvent} */ (event).detail));
+  }
+
   emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
@@ -114,10 +128,6 @@ export class VersionSocket extends LiveSocket {
   // Fire-and-forget messages (cursor, view): dropped while offline.
   notify(message) {
     if (this.status === "online") this.transmit({ ...message, ref: message.ref || newRef() });
-  }
-
-  transmit(message) {
-    if (this.ws?.readyState === 1) this.ws.send(JSON.stringify(message));
   }
 
   receive(message) {

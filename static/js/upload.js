@@ -2,18 +2,33 @@
 import { ApiError, formatBytes, uploadForm } from "./api.js";
 import { processingFraction, processingText, watchVersion } from "./progress.js";
 
+/**
+ * The upload form's fields, by name.
+ * @typedef {HTMLFormControlsCollection & {target: RadioNodeList, document: HTMLSelectElement, file: HTMLInputElement,
+ *   partial?: HTMLInputElement, title: HTMLInputElement, kind: HTMLSelectElement}} UploadFields
+ */
+
+/** @param {Element} box @param {string} selector */
+const slot = (box, selector) => /** @type {HTMLElement} */ (box.querySelector(selector));
+
 export class UploadForm {
-  /** form: the <form>; statusBox: where progress and results are shown; onChange(): documents changed. */
+  /**
+   * form: the <form>; statusBox: where progress and results are shown; onChange(): documents changed.
+   * @param {HTMLFormElement} form
+   * @param {HTMLElement} statusBox
+   * @param {{onChange?: () => void}} [options]
+   */
   constructor(form, statusBox, { onChange } = {}) {
     this.form = form;
+    this.fields = /** @type {UploadFields} */ (form.elements);
     this.status = statusBox;
     this.onChange = onChange || (() => {});
     this.maxBytes = Number(form.dataset.maxUploadMb) * 1024 * 1024;
     this.slots = {
-      file: statusBox.querySelector("[data-upload-file]"),
-      bar: statusBox.querySelector("[data-upload-bar]"),
-      message: statusBox.querySelector("[data-upload-message]"),
-      actions: statusBox.querySelector("[data-upload-actions]"),
+      file: slot(statusBox, "[data-upload-file]"),
+      bar: slot(statusBox, "[data-upload-bar]"),
+      message: slot(statusBox, "[data-upload-message]"),
+      actions: slot(statusBox, "[data-upload-actions]"),
     };
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -25,47 +40,49 @@ export class UploadForm {
 
   /** Preselect "new version of `documentId`" (the per-document buttons). */
   targetDocument(documentId) {
-    this.form.elements.target.value = "version";
-    this.form.elements.document.value = String(documentId);
+    this.fields.target.value = "version";
+    this.fields.document.value = String(documentId);
     this.syncTarget();
-    this.form.elements.file.focus();
+    this.fields.file.focus();
     this.form.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
   /** Documents were added: offer them as targets of a new version. */
   setDocuments(documents) {
-    const select = this.form.elements.document;
+    const select = this.fields.document;
     const chosen = select.value;
     select.replaceChildren(...documents.map(({ id, title }) => new Option(title, id)));
     if (chosen) select.value = chosen;
-    for (const radio of this.form.querySelectorAll("input[name=target][value=version]")) radio.disabled = !documents.length;
+    for (const radio of this.form.querySelectorAll("input[name=target][value=version]")) {
+      /** @type {HTMLInputElement} */ (radio).disabled = !documents.length;
+    }
     this.syncTarget();
   }
 
   syncTarget() {
-    const asVersion = this.form.elements.target.value === "version";
-    this.form.elements.document.disabled = !asVersion || !this.form.elements.document.options.length;
-    if (this.form.elements.partial) this.form.elements.partial.disabled = this.form.elements.document.disabled;
-    this.form.querySelector(".new-document-fields").hidden = asVersion;
+    const asVersion = this.fields.target.value === "version";
+    this.fields.document.disabled = !asVersion || !this.fields.document.options.length;
+    if (this.fields.partial) this.fields.partial.disabled = this.fields.document.disabled;
+    slot(this.form, ".new-document-fields").hidden = asVersion;
   }
 
   async submit() {
-    const file = this.form.elements.file.files[0];
+    const file = this.fields.file.files?.[0];
     if (!file) return this.refuse("Choose a PDF file to upload.");
     if (file.size > this.maxBytes) {
       return this.refuse(`The file is ${formatBytes(file.size)}; uploads are limited to ${formatBytes(this.maxBytes)}.`, file);
     }
-    const asVersion = this.form.elements.target.value === "version";
+    const asVersion = this.fields.target.value === "version";
     const data = new FormData();
     data.append("file", file);
     let url;
     if (asVersion) {
-      url = `/api/documents/${this.form.elements.document.value}/versions/`;
-      if (this.form.elements.partial?.checked && !this.form.elements.partial.disabled) data.append("partial", "true");
+      url = `/api/documents/${this.fields.document.value}/versions/`;
+      if (this.fields.partial?.checked && !this.fields.partial.disabled) data.append("partial", "true");
     } else {
       url = `/api/cases/${this.form.dataset.caseId}/documents/`;
-      data.append("title", this.form.elements.title.value.trim());
-      data.append("kind", this.form.elements.kind.value);
+      data.append("title", this.fields.title.value.trim());
+      data.append("kind", this.fields.kind.value);
     }
     this.busy(true);
     this.show(file, "Uploading…", "uploading", 0);
@@ -123,14 +140,14 @@ export class UploadForm {
     this.status.dataset.state = state;
     this.slots.file.textContent = file ? `${file.name} · ${formatBytes(file.size)}` : "";
     this.slots.bar.style.width = `${Math.round(fraction * 100)}%`;
-    this.slots.bar.parentElement.hidden = state === "refused";
+    /** @type {HTMLElement} */ (this.slots.bar.parentElement).hidden = state === "refused";
     this.slots.message.textContent = message;
     this.slots.message.removeAttribute("role");
     if (state !== "ready") this.slots.actions.replaceChildren();
   }
 
   busy(on) {
-    for (const element of this.form.elements) {
+    for (const element of /** @type {Iterable<HTMLInputElement>} */ (this.form.elements)) {
       if (on) element.dataset.wasDisabled = element.disabled ? "1" : "";
       element.disabled = on ? true : element.dataset.wasDisabled === "1";
     }

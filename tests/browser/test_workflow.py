@@ -74,6 +74,8 @@ def test_fire_and_building_approve_then_the_planning_head_approves_and_the_case_
     head.get_by_role("link", name="Dashboard").click()
     awaiting = head.get_by_test_id("board-planning").get_by_test_id("awaiting")
     expect(task_card(awaiting, library)).to_have_count(0)
+    expect(head.locator("#dashboard")).to_have_attribute("data-live", "online")  # watching on the user's live channel
+    decisions = head.get_by_test_id("board-planning").get_by_test_id("recent").locator("tr", has_text=library["number"])
 
     head_inbox = new_page("planning_head")
     head_inbox.goto("/inbox/")
@@ -81,6 +83,7 @@ def test_fire_and_building_approve_then_the_planning_head_approves_and_the_case_
     approve_my_task(new_page, "fire", library)
     expect(workflow.get_by_test_id("task-fire-review")).to_contain_text("Approved")  # live, on the planner's page
     expect(workflow.get_by_test_id("task-fire-review")).to_contain_text("fire")
+    expect(decisions.filter(has_text="Review by Fire")).to_contain_text("Approved")  # pushed to the lead's head
     approve_my_task(new_page, "building", library)
 
     expect(head_inbox.get_by_test_id("inbox").locator(".inbox-item.unread").first).to_contain_text(

@@ -2,20 +2,23 @@
 routing, and Redis going away and coming back, still end with the workflow routed exactly once
 and no decision lost."""
 
+import asyncio
 import threading
 import time
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels_redis.core import RedisChannelLayer
 from django.db import connection, transaction
 
 from audit.models import AuditEntry, ChainHead, chain_of
 from audit.services import verify
 from reviews.models import Notification
 from tests.factories import Demo
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import TEST_REDIS_URL, wait_for
 from tests.workflows.conftest import Plans
 from workflows.models import StageRun, Task, Workflow
-from workflows.services import engine
+from workflows.services import engine, live
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -100,6 +103,33 @@ def test_a_worker_killed_in_the_middle_of_routing_routes_exactly_once_when_start
     time.sleep(1)  # a second delivery, if there were one, would have routed by now
     assert_routed_exactly_once(plans, workflow.pk)
     assert "workflows.tasks.route_workflow" in worker.log()
+
+
+def test_the_worker_that_routes_tells_the_open_screens_through_redis(worker, to_the_worker, plans):
+    """Routing runs on the worker; its push after commit reaches the screens' groups on the channel
+    layer the server processes read (workflows.services.live)."""
+    layer = RedisChannelLayer(hosts=[TEST_REDIS_URL])  # what the worker and the servers share
+    planning = plans.demo.departments["planning"].pk
+    groups = [live.department_group(planning), live.case_group(plans.case.pk)]
+
+    async def listen():
+        channel = await layer.new_channel()
+        for group in groups:
+            await layer.group_add(group, channel)
+        return channel
+
+    async def heard(channel, count):
+        return [await asyncio.wait_for(layer.receive(channel), 30) for _ in range(count)]
+
+    engine.submit(plans.demo.planner, plans.version.pk, departments=["fire", "building"])
+    engine.decide(plans.demo.fire, plans.task("fire").pk, "approved")
+    channel = async_to_sync(listen)()
+    engine.decide(plans.demo.building, plans.task("building").pk, "approved")  # the worker routes it
+
+    messages = async_to_sync(heard)(channel, 2)
+    assert {"type": "live.changed", "screen": "tasks"} in messages  # the approval now waits for planning's head
+    assert {"type": "live.changed", "screen": "case", "case": plans.case.pk} in messages
+    assert stage_of(plans.workflow().pk) == (2, "in_progress")
 
 
 # --- Redis going away -----------------------------------------------------------------

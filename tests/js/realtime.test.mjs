@@ -2,30 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { FakeSocket } from "./fake_socket.mjs";
 import { CommandError, VersionSocket } from "../../static/js/realtime.js";
-
-class FakeSocket {
-  static all = [];
-  constructor(url) {
-    this.url = url;
-    this.sent = [];
-    this.readyState = 1;
-    FakeSocket.all.push(this);
-  }
-  send(text) {
-    this.sent.push(JSON.parse(text));
-  }
-  close(code = 1006) {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-  deliver(message) {
-    this.onmessage({ data: JSON.stringify(message) });
-  }
-  lastSent() {
-    return this.sent.at(-1);
-  }
-}
 
 function connect() {
   FakeSocket.all = [];

@@ -1,11 +1,7 @@
 """The screens: my tasks, the head's dashboard, the inbox, the case page's review section, and
-the stream that tells them to refresh."""
-
-import asyncio
+the stamps by which they know they changed (their live channel: test_live.py)."""
 
 import pytest
-from asgiref.sync import sync_to_async
-from django.test import AsyncClient
 
 from reviews.services.notifications import notify
 from workflows.services import live
@@ -113,75 +109,3 @@ def test_the_stamps_move_when_the_workflow_moves(plans, submit, decide):
     assert len({case_before, case_submitted, live.case_stamp(plans.case.pk)}) == 3
     assert len({user_before, user_submitted, live.user_stamp(plans.demo.fire)}) == 3
     assert live.user_stamp(plans.demo.engineering) == "u0.0.000000"
-
-
-async def read_events(response, count):
-    events, buffer = [], ""
-    iterator = response.streaming_content.__aiter__()
-    while len(events) < count:
-        buffer += (await asyncio.wait_for(iterator.__anext__(), 5)).decode()
-        while "\n\n" in buffer:
-            event, buffer = buffer.split("\n\n", 1)
-            events.append(event)
-    return events
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_the_stream_says_changed_when_a_decision_is_made(plans_async, monkeypatch):
-    from workflows import views
-
-    monkeypatch.setattr(views, "LIVE_POLL_S", 0.05)
-    plans, submit_now, decide_now = plans_async
-    await submit_now()
-    client = AsyncClient()
-    await sync_to_async(client.force_login)(plans.demo.planner)
-    stamp = await sync_to_async(live.case_stamp)(plans.case.pk)
-
-    response = await client.get(f"/live/?case={plans.case.pk}&since={stamp}")
-    assert response["Content-Type"] == "text/event-stream"
-    (retry,) = await read_events(response, 1)
-    assert retry == "retry: 2000"
-    await decide_now()
-    (changed,) = await read_events(response, 1)
-
-    assert changed.startswith("id: c") and "event: changed" in changed
-
-
-@pytest.fixture
-def plans_async(transactional_db, monkeypatch):
-    """The plans, committed (the stream reads them on other threads), and async ways to act."""
-    from django.db import connection
-
-    from tests.factories import Demo
-    from tests.workflows.conftest import Plans
-    from workflows.services import engine
-
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)  # the stream's threads let go of theirs
-    plans = Plans(Demo())
-
-    async def submit_now():
-        await sync_to_async(engine.submit)(plans.demo.planner, plans.version.pk, departments=["fire"])
-
-    async def decide_now():
-        await sync_to_async(lambda: engine.decide(plans.demo.fire, plans.task("fire").pk, "approved"))()
-
-    return plans, submit_now, decide_now
-
-
-@pytest.fixture(autouse=True)
-async def _let_go_of_connections():
-    """Async views run their queries on asgiref's threads; their connections close with the test."""
-    from django.db import connections
-
-    yield
-    await sync_to_async(connections.close_all)()
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_outsiders_cannot_watch_a_case(plans_async):
-    plans, _, _ = plans_async
-    client = AsyncClient()
-
-    assert (await client.get(f"/live/?case={plans.case.pk}")).status_code == 401
-    await sync_to_async(client.force_login)(plans.demo.outsider)
-    assert (await client.get(f"/live/?case={plans.case.pk}")).status_code == 404

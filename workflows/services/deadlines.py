@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit import services as audit
 from reviews.services.notifications import notify
 from workflows.models import DigestSent, Task, Workflow
-from workflows.services import business_days
+from workflows.services import business_days, live
 from workflows.services.engine import responsible_users
 
 DIGEST_HOUR = 7  # local time: heads find it when their day starts
@@ -67,6 +67,7 @@ def escalate_overdue(now=None):
             claimed = Task.objects.filter(pk=task.pk, escalated_at__isnull=True, status=Task.Status.PENDING)
             if not claimed.update(escalated_at=now, changed_at=now):
                 continue
+            live.tasks_changed(task.workflow_id)
             heads = list(task.department.heads.filter(is_active=True))
             notify(
                 heads,

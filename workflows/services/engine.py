@@ -35,7 +35,7 @@ from reviews.services.notifications import notify
 from webhooks import services as webhooks
 from workflows import selectors
 from workflows.models import Decision, StageRun, Task, Workflow, WorkflowStep, WorkflowTemplate
-from workflows.services import business_days, machine, release
+from workflows.services import business_days, live, machine, release
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ def submit(user, version_id, *, template="standard", departments=()):
         store_case_status(case, now)
         tasks = _open_stage(workflow, 1, now)
         workflow.save(update_fields=["stage", "changed_at"])
+        live.tasks_changed(workflow.pk)
         audit.record(
             "workflow.submitted",
             actor=user,
@@ -217,6 +218,7 @@ def decide(user, task_id, decision, comment=""):
                 {"department": task.department.slug, "task": task.pk, "text": comment},
             ]
         workflow.save(update_fields=["conditions", "changed_at"])
+        live.tasks_changed(workflow.pk)
         stage_done = not Task.objects.filter(stage_id=task.stage_id, status=Task.Status.PENDING).exists()
         if stage_done or decision == Task.Decision.REJECTED:
             _route_after_commit(workflow.pk)
@@ -330,6 +332,7 @@ def route(workflow_id, *, now=None):
         workflow.save(
             update_fields=["status", "stage", "finished_at", "corrections_letter", "approval_letter", "changed_at"]
         )
+        live.tasks_changed(workflow.pk)
         audit.record(
             "workflow.routed", actor=None, case=workflow.case, obj=("workflow", workflow.pk), summary=summary,
             before=before, after={**_state(workflow), **extra},

@@ -2,10 +2,10 @@
 // opening one mark them read (the server then tells every open page the new count).
 import { apiFetch, csrfToken } from "../api.js";
 
-const list = document.getElementById("inbox");
-const counter = document.querySelector("[data-testid=unread-count]");
-const markAll = document.querySelector("[data-mark-all-read]");
-const status = document.querySelector("[data-inbox-status]");
+const list = /** @type {HTMLElement} */ (document.getElementById("inbox"));
+const counter = /** @type {HTMLElement} */ (document.querySelector("[data-testid=unread-count]"));
+const markAll = /** @type {HTMLButtonElement} */ (document.querySelector("[data-mark-all-read]"));
+const status = /** @type {HTMLElement} */ (document.querySelector("[data-inbox-status]"));
 let unread = Number(counter.dataset.unread || 0);
 
 function setUnread(count) {
@@ -23,7 +23,7 @@ function item(notification) {
   const tag = document.createElement("span");
   tag.className = "tag";
   tag.textContent = notification.kind;
-  const text = document.createElement(notification.url ? "a" : "span");
+  const text = /** @type {HTMLAnchorElement} */ (document.createElement(notification.url ? "a" : "span"));
   text.className = "inbox-text";
   text.textContent = notification.text;
   if (notification.url) text.href = notification.url;
@@ -36,17 +36,19 @@ function item(notification) {
 }
 
 // Notifications and the unread count come from the user's socket (notifications.js, on every page).
-document.addEventListener("civicreview:notification", (event) => {
-  if (list.querySelector(`[data-notification-id="${event.detail.id}"]`)) return;
+/** @param {string} type @param {(detail: any) => void} handle */
+const on = (type, handle) => document.addEventListener(type, (event) => handle(/** @type {CustomEvent} */ (event).detail));
+on("civicreview:notification", (notification) => {
+  if (list.querySelector(`[data-notification-id="${notification.id}"]`)) return;
   list.querySelector("[data-testid=inbox-empty]")?.remove();
-  list.prepend(item(event.detail));
+  list.prepend(item(notification));
 });
-document.addEventListener("civicreview:unread", (event) => setUnread(event.detail));
+on("civicreview:unread", setUnread);
 const STATUS_TEXT = {
   offline: "Reconnecting…",
   refused: "Your session has ended. Log in again to receive notifications.",
 };
-document.addEventListener("civicreview:live-status", (event) => (status.textContent = STATUS_TEXT[event.detail] || ""));
+on("civicreview:live-status", (live) => (status.textContent = STATUS_TEXT[live] || ""));
 
 markAll.addEventListener("click", async () => {
   await apiFetch("/api/notifications/read/", { method: "POST", json: {} });
@@ -55,7 +57,7 @@ markAll.addEventListener("click", async () => {
 });
 
 list.addEventListener("click", (event) => {
-  const entry = event.target.closest(".inbox-item.unread");
+  const entry = /** @type {HTMLElement | null} */ (/** @type {Element} */ (event.target).closest(".inbox-item.unread"));
   if (!entry) return;
   entry.classList.remove("unread");
   setUnread(unread - 1);

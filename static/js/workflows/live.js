@@ -1,20 +1,45 @@
-// Keeping a server-rendered screen current. The server's event stream (/live/) says when
-// what the screen shows has changed; the screen's sections are then read again from the
-// server and swapped in, so one template renders them whether fresh or live.
+// Keeping a server-rendered screen current. The page says what it shows (data-live-screen
+// "tasks", or "case" with data-live-case) and the stamp it was rendered at (data-live-stamp);
+// the user's live channel says when that changed, and the screen's sections are read again
+// from the server and swapped in, so one template renders them whether fresh or live.
 //
 //   const refresher = new Refresher(["#my-tasks-body"]);
 //   followLive(root, () => refresher.request());
+import { liveChannel } from "../live_channel.js";
 
-/** Listen to the stream named by root's data-live-url; `onChange()` on every change. */
-export function followLive(root, onChange) {
-  const url = new URL(root.dataset.liveUrl, window.location.href);
-  if (root.dataset.liveStamp) url.searchParams.set("since", root.dataset.liveStamp);
-  const source = new EventSource(url);
-  source.addEventListener("changed", () => onChange());
-  source.addEventListener("open", () => root.setAttribute("data-live", "online"));
-  source.addEventListener("error", () => root.setAttribute("data-live", "reconnecting")); // EventSource retries by itself
-  window.addEventListener("pagehide", () => source.close());
-  return source;
+/**
+ * Watch root's screen on the live channel; `onChange()` whenever it changed, also while the
+ * page was opening or the channel away (the server's stamp then differs from the last seen).
+ * @param {HTMLElement} root
+ * @param {() => void} onChange
+ * @param {import("../realtime.js").LiveSocket} socket
+ */
+export function followLive(root, onChange, socket = liveChannel()) {
+  const screen = root.dataset.liveScreen;
+  const caseId = screen === "case" ? Number(root.dataset.liveCase) : undefined;
+  let stamp = root.dataset.liveStamp ?? null; // null: changed since the last stamp seen
+  /** @param {{screen: string, case?: number}} detail */
+  const mine = (detail) => detail.screen === screen && detail.case === caseId;
+  const watch = () => socket.transmit({ type: "watch", screen, case: caseId });
+
+  socket.on("hello", watch);
+  if (socket.status === "online") watch(); // the hello came before this module ran
+  socket.on("watching", (detail) => {
+    if (!mine(detail)) return;
+    root.setAttribute("data-live", "online");
+    if (detail.stamp !== stamp) onChange();
+    stamp = detail.stamp;
+  });
+  socket.on("changed", (detail) => {
+    if (!mine(detail)) return;
+    stamp = null;
+    onChange();
+  });
+  socket.on("unwatched", (detail) => mine(detail) && root.setAttribute("data-live", "refused"));
+  socket.on("status", (status) => {
+    if (status === "offline") root.setAttribute("data-live", "reconnecting");
+    if (status === "refused") root.setAttribute("data-live", "refused");
+  });
 }
 
 /**
@@ -23,7 +48,11 @@ export function followLive(root, onChange) {
  * inside those sections the swap waits, so that no half-written comment is lost.
  */
 export class Refresher {
-  constructor(selectors, { fetchImpl = (...args) => window.fetch(...args) } = {}) {
+  /**
+   * @param {string[]} selectors
+   * @param {{fetchImpl?: typeof fetch}} [options]
+   */
+  constructor(selectors, { fetchImpl = (input, init) => window.fetch(input, init) } = {}) {
     this.selectors = selectors;
     this.fetch = fetchImpl;
     this.running = null;
@@ -39,7 +68,7 @@ export class Refresher {
 
   busy() {
     return this.elements().some((element) =>
-      [...element.querySelectorAll("textarea, input[type=text]")].some(
+      [.../** @type {NodeListOf<HTMLInputElement>} */ (element.querySelectorAll("textarea, input[type=text]"))].some(
         (field) => field.value.trim() !== "" || field === document.activeElement,
       ) || element.querySelector("form[data-busy]"),
     );

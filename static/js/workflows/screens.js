@@ -1,12 +1,13 @@
 // The workflow screens (my tasks, the head's dashboard, the case page's review section):
-// live refresh from the server's stream, and the decision and submission forms.
+// live refresh from the user's live channel, and the decision and submission forms.
 import { handleForms } from "./actions.js";
 import { Refresher, followLive } from "./live.js";
 
-for (const root of document.querySelectorAll("[data-live-url]")) {
+for (const root of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-live-screen]"))) {
   if (root.dataset.liveStarted) continue;
   root.dataset.liveStarted = "1";
-  const refresher = new Refresher(root.dataset.liveSections.split(",").map((selector) => selector.trim()));
+  const sections = /** @type {string} */ (root.dataset.liveSections);
+  const refresher = new Refresher(sections.split(",").map((selector) => selector.trim()));
   followLive(root, () => refresher.request());
   handleForms(root, () => refresher.request({ force: true }));
 }
