@@ -1,7 +1,8 @@
 // On every page of a signed-in user: the Inbox link's unread count, kept live from the user's
 // notification socket. Each notification is also announced on `document` as
 // "civicreview:notification" (the inbox page lists it), each new count as "civicreview:unread",
-// and the connection's state as "civicreview:live-status".
+// each decision a dashboard of the user's shows as "civicreview:decision" (insight/live.py), and
+// the connection's state as "civicreview:live-status".
 import { LiveSocket } from "./realtime.js";
 
 const badge = document.querySelector("[data-testid=inbox-unread]");
@@ -17,6 +18,9 @@ for (const type of ["hello", "unread"]) socket.addEventListener(type, (event) =>
 socket.addEventListener("notification", (event) => {
   showUnread(event.detail.unread);
   document.dispatchEvent(new CustomEvent("civicreview:notification", { detail: event.detail.data }));
+});
+socket.addEventListener("decision", (event) => {
+  document.dispatchEvent(new CustomEvent("civicreview:decision", { detail: event.detail.data }));
 });
 socket.addEventListener("status", (event) => {
   badge.dataset.status = event.detail;

@@ -31,6 +31,7 @@ from documents.models import Case, Department, DocumentVersion
 from documents.selectors import visible_version
 from documents.services.cases import can_upload, set_departments
 from holds import services as holds
+from insight import live as insight_live
 from reviews.services.notifications import notify
 from webhooks import services as webhooks
 from workflows import selectors
@@ -221,6 +222,7 @@ def decide(user, task_id, decision, comment=""):
         if stage_done or decision == Task.Decision.REJECTED:
             _route_after_commit(workflow.pk)
         _notify_decided(task, workflow, user)
+        insight_live.decided(task)
         audit.record(
             "task.decided",
             actor=user,

@@ -8,5 +8,6 @@ for (const root of document.querySelectorAll("[data-live-url]")) {
   root.dataset.liveStarted = "1";
   const refresher = new Refresher(root.dataset.liveSections.split(",").map((selector) => selector.trim()));
   followLive(root, () => refresher.request());
+  if ("liveDecisions" in root.dataset) document.addEventListener("civicreview:decision", () => refresher.request());
   handleForms(root, () => refresher.request({ force: true }));
 }
