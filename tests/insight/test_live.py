@@ -37,3 +37,20 @@ async def test_a_decision_reaches_the_heads_of_its_department_and_of_the_lead_an
         assert await socket.receive_nothing(0.2), name
     for socket in [*hearing.values(), *not_hearing.values()]:
         await socket.disconnect()
+
+
+async def test_a_review_that_ends_is_told_to_the_heads_of_the_departments_in_it(plans, submit):
+    demo = plans.demo
+    await database_sync_to_async(submit)(departments=["fire"])
+    fire_head, building_head = await connected(demo.fire_head), await connected(demo.building_head)
+    task = await database_sync_to_async(plans.task)("fire")
+
+    await database_sync_to_async(engine.decide)(demo.fire, task.pk, "corrections_required", "Hydrant spacing.")
+
+    told = [await fire_head.receive_json_from(2) for _ in range(3)]  # the decision, the review's end, the inbox
+    workflow = await database_sync_to_async(plans.workflow)()
+    ended = {"workflow": workflow.pk, "case": plans.case.pk, "decision": "corrections_required"}
+    assert {"type": "decision", "data": ended} in told
+    assert await building_head.receive_nothing(0.2)
+    for socket in (fire_head, building_head):
+        await socket.disconnect()

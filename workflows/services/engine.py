@@ -388,6 +388,7 @@ def _finish(workflow, status, now):
         extra["approval_letter"] = letters.issue(workflow, now)
         _write_approved_set_after_commit(workflow.pk)
     _notify_finished(workflow)
+    insight_live.finished(workflow)
     outcome = {"workflow": workflow.pk, "version": workflow.version_id, "outcome": status}
     webhooks.emit("case.decided", outcome, case=workflow.case_id)
     if status in (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS):
