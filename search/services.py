@@ -133,7 +133,7 @@ class _Few(NamedTuple):
 
 class _FewCases:
     """The ids of the cases a user may see, and of their versions, when the cases are few (at
-    most FEW_CASES), else None; read once, on PostgreSQL only, and never for staff (every case).
+    most FEW_CASES), else None; read once, when first asked, never for staff (every case).
     Given as lists, the search starts from them (an index on the version, not the join's guess)."""
 
     def __init__(self, user):
@@ -155,24 +155,24 @@ class _FewCases:
 def _postgres(kind, rows, query, wanted, few_cases):
     """(pk, rank) of the best `wanted` of at most CANDIDATES visible matching rows.
 
-    A user who sees few cases (an applicant: a handful; FEW_CASES at most) is searched from
-    their cases. Anyone else from the index: the first POOL matching rows, visible or not, then
-    the visibility rule asked of each (an EXISTS per row, not every case the user sees built as
-    a set): every match when the pool is not full, and enough when the user sees a fair share of
-    it. Seeing fewer than `wanted` of a full pool, the search runs again as one query,
+    From the index: the first POOL matching rows, visible or not, then the visibility rule asked
+    of each (an EXISTS per row, not every case the user sees built as a set): every match when
+    the pool is not full, and enough when the user sees a fair share of it. A user who sees
+    fewer than `wanted` of a full pool is searched again from their cases' versions when the
+    cases are few (an applicant: a handful; FEW_CASES at most), otherwise as one query,
     PostgreSQL's choice, bounded by the statement timeout."""
     exact = _matches(kind.indexed.expression(), _tsquery(kind, query))
-    few = few_cases()
-    if few is not None:
-        scope = few.cases if kind.name == "case" else few.versions
-        candidates = _first(rows.filter(**{f"{kind.scope}__in": scope}).filter(exact))
-    else:
-        loose = _matches(kind.indexed.expression(), _loose(_tsquery(kind, query))) if _has_phrase(query) else exact
-        pool = list(rows.model.objects.filter(loose).order_by().values_list("pk", flat=True)[:POOL])
-        found = rows.filter(pk__in=pool)
-        candidates = _first(found if loose is exact else found.filter(exact))  # a phrase: its words in order
-        if len(pool) == POOL and len(candidates) < wanted:
+    loose = _matches(kind.indexed.expression(), _loose(_tsquery(kind, query))) if _has_phrase(query) else exact
+    pool = list(rows.model.objects.filter(loose).order_by().values_list("pk", flat=True)[:POOL])
+    found = rows.filter(pk__in=pool)
+    candidates = _first(found if loose is exact else found.filter(exact))  # a phrase: its words in order
+    if len(pool) == POOL and len(candidates) < wanted:
+        few = few_cases()
+        if few is None:
             candidates = _first(rows.filter(exact))
+        else:
+            scope = few.cases if kind.name == "case" else few.versions
+            candidates = _first(rows.filter(**{f"{kind.scope}__in": scope}).filter(exact))
     ranked = (
         rows.model.objects.filter(pk__in=candidates)
         .annotate(rank=SearchRank(kind.indexed.expression(), _tsquery(kind, query)))
