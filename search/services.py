@@ -140,6 +140,9 @@ class _FewCases:
         self.user = user
         self.found: _Few | None = None
         self.read = user.is_staff
+        # Asked first (before any pool) for a user in no department, an applicant: their cases
+        # are likely few, and a pool would likely hold none of them.
+        self.first = not user.is_staff and not user.groups.exists()
 
     def __call__(self):
         if not self.read:
@@ -159,22 +162,34 @@ def _postgres(kind, rows, query, wanted, few_cases):
     of each (an EXISTS per row, not every case the user sees built as a set): every match when
     the pool is not full, and enough when the user sees a fair share of it. A user who sees
     fewer than `wanted` of a full pool is searched again from their cases' versions when the
-    cases are few (an applicant: a handful; FEW_CASES at most), otherwise as one query,
-    PostgreSQL's choice, bounded by the statement timeout."""
+    cases are few (FEW_CASES at most), otherwise as one query, PostgreSQL's choice, bounded by
+    the statement timeout. A user in no department (an applicant) is searched from their few
+    cases' versions straight away."""
     exact = _matches(kind.indexed.expression(), _tsquery(kind, query))
+    few = few_cases() if few_cases.first else None
+    if few is not None:
+        return _ranked(kind, query, _from_few(kind, rows, exact, few), wanted)
     loose = _matches(kind.indexed.expression(), _loose(_tsquery(kind, query))) if _has_phrase(query) else exact
     pool = list(rows.model.objects.filter(loose).order_by().values_list("pk", flat=True)[:POOL])
     found = rows.filter(pk__in=pool)
     candidates = _first(found if loose is exact else found.filter(exact))  # a phrase: its words in order
     if len(pool) == POOL and len(candidates) < wanted:
         few = few_cases()
-        if few is None:
-            candidates = _first(rows.filter(exact))
-        else:
-            scope = few.cases if kind.name == "case" else few.versions
-            candidates = _first(rows.filter(**{f"{kind.scope}__in": scope}).filter(exact))
+        candidates = _first(rows.filter(exact)) if few is None else _from_few(kind, rows, exact, few)
+    return _ranked(kind, query, candidates, wanted)
+
+
+def _from_few(kind, rows, exact, few):
+    return _first(
+        rows.filter(**{f"{kind.scope}__in": few.cases if kind.name == "case" else few.versions}).filter(exact)
+    )
+
+
+def _ranked(kind, query, candidates, wanted):
+    """(pk, rank) of the best `wanted` candidates, ranked by ts_rank (each row's stored vector)."""
     ranked = (
-        rows.model.objects.filter(pk__in=candidates)
+        _MODELS[kind.name]
+        .objects.filter(pk__in=candidates)
         .annotate(rank=SearchRank(kind.indexed.expression(), _tsquery(kind, query)))
         .order_by("-rank", "-pk")
         .values_list("pk", "rank")
