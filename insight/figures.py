@@ -120,7 +120,9 @@ def _turnaround(user, filters):
         grouped = (
             reviews.values(*order)
             .order_by(*order)
-            .annotate(reviews=Count("pk"), median=PercentileCont(seconds, 0.5), p90=PercentileCont(seconds, 0.9))
+            .annotate(
+                reviews=Count("decided_at"), median=PercentileCont(seconds, 0.5), p90=PercentileCont(seconds, 0.9)
+            )
         )
         return [_turnaround_row(row, row["median"], row["p90"]) for row in grouped]
     return _turnaround_in_python(reviews.order_by(*order).values(*order, "took"))
@@ -180,19 +182,19 @@ def workload(user, filters, now=None):
         row["department"]: row
         for row in open_reviews.values("department")
         .order_by()
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lte=now)))
+        .annotate(open=Count("due_at"), overdue=Count("due_at", filter=Q(due_at__lte=now)))  # from the index alone
     }
     corrections = Annotation.objects.filter(
         department__in=departments,
         status=Annotation.Status.OPEN,
         category=Annotation.Category.CORRECTION,
-        version__workflow__status=Workflow.Status.IN_PROGRESS,
+        version__in=Workflow.objects.filter(status=Workflow.Status.IN_PROGRESS).values("version_id"),
     )
     if filters.kind:
         corrections = corrections.filter(version__document__case__kind=filters.kind)
     by_reviewer = (
         corrections.values("author__username", "department__slug")
-        .annotate(open_corrections=Count("pk"))
+        .annotate(open_corrections=Count("version"))  # a column of the index: the rows are not read
         .order_by("-open_corrections", "author__username")
     )
     return {
