@@ -45,6 +45,8 @@ sys.path.insert(0, str(BASE_DIR))
 
 from bench.databases import fresh_database  # noqa: E402 - after the path
 
+KINDS = ["building_permit", "site_plan", "fire_permit", "grading_permit"]
+REVIEWERS_PER_DEPARTMENT = 10
 DEPARTMENTS = [("planning", "Planning"), ("building", "Building"), ("fire", "Fire"), ("engineering", "Engineering")]
 SHEETS_PER_SET = 20
 WORDS = [
@@ -255,10 +257,22 @@ def people():
     planner = User.objects.create(username="planner")
     planner.groups.add(departments["planning"].group)
     applicant = User.objects.create(username="applicant")
-    return {"admin": admin, "planner": planner, "applicant": applicant}, departments
+    head = User.objects.create(username="planning_head")
+    head.groups.add(departments["planning"].group)
+    departments["planning"].heads.add(head)
+    reviewers = []
+    for slug, department in departments.items():
+        for n in range(REVIEWERS_PER_DEPARTMENT):
+            reviewer = User.objects.create(username=f"{slug}-{n}")
+            reviewer.groups.add(department.group)
+            reviewers.append(reviewer)
+    users = {"admin": admin, "planner": planner, "applicant": applicant, "planning_head": head, "reviewers": reviewers}
+    return users, departments
 
 
-def generate(cases, sheets, markups, users, departments):
+def load_cases(cases, users, departments):
+    """`cases` cases, each led by one of the departments with one other taking part (guardian group
+    permissions as sync_case_permissions grants them), the applicant on 1 in 1,000."""
     from django.contrib.auth.models import Permission
     from django.db import connection
 
@@ -266,8 +280,6 @@ def generate(cases, sheets, markups, users, departments):
     ids = [d.pk for d in departments.values()]
     groups = [d.group_id for d in departments.values()]
     admin, applicant = users["admin"].pk, users["applicant"].pk
-    sets = max(1, sheets // SHEETS_PER_SET)
-    vocabulary = "ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "]"
     with connection.cursor() as c:
         sql = c.execute
         timed(
@@ -275,7 +287,7 @@ def generate(cases, sheets, markups, users, departments):
             lambda: sql(f"""
             INSERT INTO documents_case (id, number, title, kind, address, parcel_id, status, created_at, updated_at,
                                         created_by_id, lead_department_id)
-            SELECT i, 'BP-2026-' || lpad(i::text, 6, '0'), 'Project ' || i, 'building_permit',
+            SELECT i, 'BP-2026-' || lpad(i::text, 6, '0'), 'Project ' || i, (ARRAY{KINDS})[1 + i % {len(KINDS)}],
                    (100 + i % 9000) || ' ' || (ARRAY['Riverside Avenue','Quarry Road','Main Street','Oak Lane',
                    'Harbor Drive','Mill Road','Elm Street','Station Road'])[1 + i % 8],
                    lpad((i % 997)::text, 3, '0') || '-' || lpad((i % 1000)::text, 3, '0') || '-' || lpad((i % 89)::text, 2, '0'),
@@ -296,6 +308,18 @@ def generate(cases, sheets, markups, users, departments):
                     SELECT now(), {admin}, i, {applicant} FROM generate_series(1, {cases}, 1000) i"""),
             ),
         )
+
+
+def generate(cases, sheets, markups, users, departments):
+    from django.db import connection
+
+    load_cases(cases, users, departments)
+    ids = [d.pk for d in departments.values()]
+    admin = users["admin"].pk
+    sets = max(1, sheets // SHEETS_PER_SET)
+    vocabulary = "ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "]"
+    with connection.cursor() as c:
+        sql = c.execute
         timed(
             f"{sets:,} plan sets",
             lambda: (
@@ -348,6 +372,111 @@ def generate(cases, sheets, markups, users, departments):
     return sets
 
 
+def load_reviews(cases, audit, users, departments):
+    """The workflow records the dashboard reads, in the engine's shapes: one plan set per case,
+    1 to 3 versions (cycles), each reviewed in one workflow of one stage (a review task for each of
+    the case's two departments, an approval by the lead when it ended approved). The last version
+    of 1 case in 10 is still in review (about half of those overdue), with 5 open corrections; every
+    finished version has one resolved. Then `audit` audit entries spread over the cases' chains."""
+    from django.db import connection
+
+    from workflows.models import WorkflowTemplate
+
+    template = WorkflowTemplate.objects.create(slug="bench", name="Bench").pk
+    ids = [d.pk for d in departments.values()]
+    reviewers = [user.pk for user in users["reviewers"]]
+    per = len(reviewers) // len(ids)
+    admin = users["admin"].pk
+    department = "d.ids[1 + i % 4]", "d.ids[1 + (i + 1 + i / 4 % 3) % 4]"  # the lead, the other (as load_cases)
+    with connection.cursor() as c:
+        sql = c.execute
+        sql(f"""CREATE TEMP TABLE cycles AS
+            SELECT i, n, k.cycles, (i - 1) * 3 + n AS id, n = k.cycles AND i % 10 = 0 AS open,
+                   CASE WHEN n = k.cycles AND i % 10 = 0 THEN now() - (i / 10 % 30) * interval '1 day'
+                        ELSE now() - (60 + i % 900 - (n - 1) * 20) * interval '1 day' END AS submitted_at,
+                   CASE WHEN n < k.cycles THEN 'corrections_required' WHEN i % 10 = 0 THEN 'in_progress'
+                        WHEN i % 13 = 0 THEN 'rejected' WHEN i % 5 = 0 THEN 'approved_with_conditions'
+                        ELSE 'approved' END AS status
+            FROM generate_series(1, {cases}) i
+            CROSS JOIN LATERAL (SELECT 1 + (i % 3 = 0)::int + (i % 7 = 0)::int AS cycles) k
+            CROSS JOIN LATERAL generate_series(1, k.cycles) n""")
+        timed(
+            "documents, versions, workflows, stages",
+            lambda: (
+                sql(f"""INSERT INTO documents_document (id, title, kind, created_at, case_id)
+                    SELECT i, 'Plan set', 'plan_set', now(), i FROM generate_series(1, {cases}) i"""),
+                sql(f"""INSERT INTO documents_documentversion (id, number, file, sha256, size, page_count, pages_done, status,
+                        error, created_at, processed_at, document_id, uploaded_by_id, web_file, attempt, progressed_at, restarts)
+                    SELECT id, n, 'versions/x.pdf', md5(id::text), 1000000, 20, 20, 'ready', '',
+                           submitted_at, submitted_at, i, {admin}, '', 1, submitted_at, 0 FROM cycles"""),
+                sql(f"""INSERT INTO workflows_workflow (id, plan, status, stage, conditions, corrections_letter, approval_letter,
+                        approved_set, submitted_at, finished_at, changed_at, case_id, submitted_by_id, template_id, version_id)
+                    SELECT id, '[]', status, 1, '[]', '', '', '', submitted_at,
+                           CASE WHEN NOT open THEN submitted_at + interval '16 days' END, now(), i, {admin}, {template}, id
+                    FROM cycles"""),
+                sql("""INSERT INTO workflows_stagerun (id, number, name, status, outcome, opened_at, closed_at, workflow_id)
+                    SELECT id, 1, 'Review', CASE WHEN open THEN 'open' ELSE 'closed' END,
+                           CASE WHEN open THEN '' ELSE status END, submitted_at,
+                           CASE WHEN NOT open THEN submitted_at + interval '16 days' END, id FROM cycles"""),
+            ),
+        )
+        decided = "submitted_at + ((i * 7 + k * 3 + n) % 15 + 1) * interval '1 day' + k * interval '3 hours'"
+        timed(
+            "tasks",
+            lambda: sql(f"""
+            INSERT INTO workflows_task (id, kind, status, decision, comment, decided_at, created_at, due_at, remind_at,
+                                        changed_at, decided_by_id, department_id, stage_id, workflow_id)
+            SELECT t.id * 3 + t.k, t.kind, t.state, t.decision, '', CASE WHEN t.state = 'done' THEN t.decided END,
+                   t.submitted_at, t.submitted_at + interval '14 days', t.submitted_at + interval '12 days',
+                   coalesce(CASE WHEN t.state = 'done' THEN t.decided END, t.submitted_at),
+                   CASE WHEN t.state = 'done' THEN (ARRAY{reviewers})[t.slot * {per} + 1 + t.i % {per}] END,
+                   t.department, t.id, t.id
+            FROM (
+                SELECT cycles.*, k, CASE WHEN k = 3 THEN 'approval' ELSE 'review' END AS kind,
+                       CASE WHEN k = 2 THEN {department[1]} ELSE {department[0]} END AS department,
+                       array_position(d.ids, CASE WHEN k = 2 THEN {department[1]} ELSE {department[0]} END) - 1 AS slot,
+                       CASE WHEN open AND (k = 1 OR i % 20 <> 0) THEN 'pending'
+                            WHEN k = 3 AND status NOT LIKE 'approved%' THEN 'skipped' ELSE 'done' END AS state,
+                       CASE WHEN open AND (k = 1 OR i % 20 <> 0) THEN ''
+                            WHEN k = 3 AND status NOT LIKE 'approved%' THEN ''
+                            WHEN status = 'corrections_required' AND k = 1 THEN 'corrections_required'
+                            WHEN status = 'rejected' THEN 'rejected'
+                            WHEN k = 3 THEN status ELSE 'approved' END AS decision,
+                       CASE WHEN k = 3 THEN submitted_at + interval '16 days' ELSE {decided} END AS decided
+                FROM cycles CROSS JOIN generate_series(1, 3) k CROSS JOIN (SELECT ARRAY{ids}::bigint[] AS ids) d
+                WHERE NOT (open AND k = 3)
+            ) t"""),
+        )
+
+        def corrections(status, each, of_open):
+            return f"""INSERT INTO reviews_annotation (page, kind, geometry, style, text, status, revision, created_at,
+                       updated_at, author_id, department_id, version_id, category, released_at)
+            SELECT 1, 'cloud', '{{"points": [[10, 10], [90, 90]]}}', '{{}}', 'Provide a rated door here', '{status}', 1,
+                   submitted_at, submitted_at,
+                   (ARRAY{reviewers})[(array_position(d.ids, {department[0]}) - 1) * {per} + 1 + (i + m) % {per}],
+                   {department[0]}, id, 'correction', NULL
+            FROM cycles CROSS JOIN (SELECT ARRAY{ids}::bigint[] AS ids) d CROSS JOIN generate_series(1, {each}) m
+            WHERE open = {of_open}"""
+
+        timed("corrections", lambda: (sql(corrections("open", 5, True)), sql(corrections("resolved", 1, False))))
+        timed(
+            f"{audit:,} audit entries",
+            lambda: sql(f"""
+            INSERT INTO audit_auditentry (seq, at, actor_name, action, case_number, object_type, object_id, summary,
+                                          before, after, prev_hash, hash, actor_id, case_id, chain)
+            SELECT s, now() - (1 + i % 900) * interval '1 day' + s * interval '1 hour', 'bench',
+                   (ARRAY['case.created','version.uploaded','workflow.submitted','task.decided','annotation.created',
+                          'annotation.updated','comment.created','workflow.finished'])[1 + s % 8],
+                   'BP-2026-' || lpad(i::text, 6, '0'), 'task', (i * 3 + s % 3)::text, 'bench entry ' || s, '', '{{}}',
+                   md5(i || '.' || s - 1) || md5(s - 1 || '.' || i), md5(i || '.' || s) || md5(s || '.' || i),
+                   {admin}, i, 'case:' || i
+            FROM generate_series(1, {cases}) i CROSS JOIN generate_series(1, {max(1, audit // cases)}) s"""),
+        )
+        for table in ("documents_document", "documents_documentversion", "workflows_workflow", "workflows_stagerun",
+                      "workflows_task"):  # fmt: skip
+            sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+
+
 def hundred_sheet_version(users, departments):
     """A 100-sheet plan set of ~1,000 words a sheet (a dense ARCH D sheet's notes), for find in set."""
     from django.db import connection
@@ -369,6 +498,22 @@ def hundred_sheet_version(users, departments):
                    '', '', {version.pk}, 'SHEET ' || n
             FROM generate_series(1, 100) n""")
     return version
+
+
+def existing_users():
+    """The users of an earlier run's data, as `people` made them."""
+    from django.contrib.auth import get_user_model
+
+    users = {user.username: user for user in get_user_model().objects.all()}
+    users["reviewers"] = [user for name, user in users.items() if name[-1].isdigit()]
+    return users
+
+
+def existing():
+    """The users and the 100-sheet version of an earlier run's data."""
+    from documents.models import DocumentVersion
+
+    return existing_users(), DocumentVersion.objects.get(document__case__number="BP-2026-FIND01")
 
 
 # --- the measurements ------------------------------------------------------------------------
@@ -443,29 +588,115 @@ def measure_find(version, runs):
     return results
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=["search"])
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--sheets", type=int, default=200_000)
-    parser.add_argument("--markups", type=int, default=200_000)
-    parser.add_argument("--runs", type=int, default=30)
-    args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_insight")
-    fresh_database(url)
-    configure(url)
-    import django
+def explained(work):
+    """The indexes each query of `work()` uses, from EXPLAIN of the SQL it ran: {sql start: [index]}."""
+    import re
 
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    timed("migrate", lambda: call_command("migrate", verbosity=0))
-    users, departments = people()
-    print("generating", flush=True)
+    with CaptureQueriesContext(connection) as ran:
+        work()
+    found = {}
+    with connection.cursor() as cursor:
+        for query in (q for q in ran.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")):
+            cursor.execute("EXPLAIN " + query["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            indexes = re.findall(
+                r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)", plan
+            )
+            found[f"{len(found) + 1}. {query['sql'][:60]}"] = sorted(set(indexes)) or [
+                "no index: " + plan.splitlines()[0].strip()[:60]
+            ]
+    return found
+
+
+def dashboard_queries(users):
+    """(label, user, work) for each query the dashboard page and its API run."""
+    import datetime
+
+    from insight import figures
+    from workflows import selectors
+    from workflows.services import live
+
+    today = datetime.date.today()
+    filters = {
+        "all time": figures.Filters(),
+        "last 90 days": figures.Filters(start=today - datetime.timedelta(days=90), end=today),
+        "one kind": figures.Filters(kind="site_plan"),
+    }
+    work = []
+    for who in ("planning_head", "admin"):
+        user = users[who]
+        for name, chosen in filters.items():
+            work += [
+                (f"{who}: turnaround, {name}", lambda u=user, f=chosen: figures.turnaround(u, f)),
+                (f"{who}: workload, {name}", lambda u=user, f=chosen: figures.workload(u, f)),
+                (f"{who}: outcomes, {name}", lambda u=user, f=chosen: figures.outcomes(u, f)),
+            ]
+    head = users["planning_head"]
+    work += [
+        ("planning_head: boards", lambda: [list(board.values()) for board in selectors.dashboard(head)]),
+        ("planning_head: live stamp", lambda: live.user_stamp(head)),
+    ]
+    return work
+
+
+def measure_dashboard(users, runs):
+    results, every = {}, []
+    for label, work in dashboard_queries(users):
+        work()  # warm-up
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            work()
+            samples.append(time.perf_counter() - started)
+        every += samples
+        results[label] = {**summary(samples), "indexes": explained(work)}
+        print(f"  {label:42} {summary(samples)}", flush=True)
+    results["all"] = summary(every)
+    return results
+
+
+def measure_open_data():
+    """The open-data CSV and JSON as the views stream them: rows a second (untraced), then the
+    Python memory allocated at each tenth of the rows (tracemalloc's peak over that tenth)."""
+    import tracemalloc
+
+    from django.test import RequestFactory
+
+    from documents.models import Case
+    from public import views
+
+    rows = Case.objects.count()
+    results = {}
+    for name, view in (("csv", views.OpenDataCsv), ("json", views.OpenDataJson)):
+        answer = view.as_view()
+        started = time.perf_counter()
+        size = sum(len(chunk) for chunk in answer(RequestFactory().get("/")).streaming_content)
+        took = time.perf_counter() - started
+        tracemalloc.start()
+        peaks = []
+        for seen, _chunk in enumerate(answer(RequestFactory().get("/")).streaming_content, 1):
+            if seen % (rows // 10) == 0:
+                peaks.append(round(tracemalloc.get_traced_memory()[1] / 2**20, 2))
+                tracemalloc.reset_peak()
+        tracemalloc.stop()
+        results[name] = {"rows": rows, "seconds": round(took, 2), "rows_per_s": round(rows / took),
+                         "mb": round(size / 2**20, 1), "peak_mib_per_tenth": peaks}  # fmt: skip
+        print(f"  open data {name}: {results[name]}", flush=True)
+    return results
+
+
+def run_search(args, connection):
     started = time.perf_counter()
-    generate(args.cases, args.sheets, args.markups, users, departments)
-    version = hundred_sheet_version(users, departments)
+    if args.reuse:
+        users, version = existing()
+    else:
+        users, departments = people()
+        print("generating", flush=True)
+        generate(args.cases, args.sheets, args.markups, users, departments)
+        version = hundred_sheet_version(users, departments)
     loaded = time.perf_counter() - started
     timed("vacuum analyze", lambda: connection.cursor().execute("VACUUM ANALYZE"))
     with connection.cursor() as cursor:
@@ -474,7 +705,6 @@ def main():
         index_size, table_size = cursor.fetchone()
     print("search", flush=True)
     figures = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "postgres": connection.pg_version},
         "rows": {"cases": args.cases, "sheets": args.sheets, "markups": args.markups, "replies": args.markups},
         "load_s": round(loaded, 1),
         "sheet_index": index_size,
@@ -483,10 +713,61 @@ def main():
         "search": measure_search(users, args.runs),
         "find_100_sheets": measure_find(version, args.runs),
     }
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "insight.json").write_text(json.dumps(figures, indent=2))
     print(json.dumps({k: figures[k] for k in ("load_s", "sheet_index", "plans")}, indent=2))
     print("search overall", figures["search"]["all"])
+    return figures
+
+
+def run_dashboard(args, connection):
+    started = time.perf_counter()
+    if args.reuse:
+        users = existing_users()
+    else:
+        users, departments = people()
+        print("generating", flush=True)
+        load_cases(args.cases, users, departments)
+        load_reviews(args.cases, args.audit, users, departments)
+    loaded = time.perf_counter() - started
+    timed("vacuum analyze", lambda: connection.cursor().execute("VACUUM ANALYZE"))
+    print("dashboard", flush=True)
+    figures = {
+        "rows": {"cases": args.cases, "audit_entries": args.audit},
+        "load_s": round(loaded, 1),
+        "dashboard": measure_dashboard(users, args.runs),
+        "open_data": measure_open_data(),
+    }
+    print("dashboard overall", figures["dashboard"]["all"])
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("part", choices=["search", "dashboard"])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--sheets", type=int, default=200_000)
+    parser.add_argument("--markups", type=int, default=200_000)
+    parser.add_argument("--audit", type=int, default=2_000_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--reuse", action="store_true", help="measure the data an earlier run of the part loaded")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/bench_insight_{args.part}")
+    if not args.reuse:
+        fresh_database(url)
+    configure(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    timed("migrate", lambda: call_command("migrate", verbosity=0))
+    run = run_search if args.part == "search" else run_dashboard
+    figures = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "postgres": connection.pg_version},
+        **run(args, connection),
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"insight-{args.part}.json").write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

@@ -2,25 +2,28 @@
 markup text and replies. What may be seen is the one rule of documents.selectors and
 reviews.services.audience; this module only finds words in it.
 
-PostgreSQL: full-text search on the expression indexes of `vectors` (websearch syntax, ranked,
-highlighted by ts_headline). Each kind takes at most CANDIDATES matching rows from its index
-before ranking them, so a word found on half the sheets costs the same as a rare one. SQLite:
-case-insensitive containment, unranked.
+PostgreSQL: full-text search on the stored vectors of `vectors` (websearch syntax, ranked,
+highlighted by ts_headline). Each kind takes at most POOL matching rows from its GIN index, then
+keeps those the user may read (the rule asked row by row) and ranks at most CANDIDATES of them,
+so a word found on half the sheets costs about what a rare one does, whoever searches. Only when
+the user may read too few of a full pool is the search started from their cases instead (see
+`_postgres`). SQLite: case-insensitive containment, unranked.
 """
 
 import html
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchQueryField, SearchRank
 from django.db import OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import BooleanField, F, Func, Q, TextField, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 
-from documents.models import Case, Page
+from documents.models import Case, DocumentVersion, Page
 from documents.selectors import visible_versions
 from reviews.models import Annotation, Comment
 from reviews.services.audience import readable_annotations, readable_replies
@@ -28,6 +31,9 @@ from search import vectors
 from search.query import BadQuery, parse
 
 CANDIDATES = 500  # matching rows of one kind ranked per search
+POOL = 2000  # matching rows of one kind taken from its index before the visibility rule is asked
+FEW_CASES = 2000  # a user seeing at most this many cases is searched from their cases when the pool fails
+_FOLLOWED_BY = "<(-|[0-9]+)>"  # a tsquery's phrase operators
 MAX_LIMIT = 50
 MAX_OFFSET = CANDIDATES - MAX_LIMIT
 SNIPPET_CHARS = 160
@@ -52,13 +58,14 @@ class Kind:
     name: str
     indexed: vectors.Indexed
     text: str  # the field quoted in the snippet
+    scope: str  # the field naming a row's case (a case) or version (the rest): a user with few cases is searched by it
 
 
 KINDS = {
-    "case": Kind("case", vectors.CASE, "title"),
-    "sheet": Kind("sheet", vectors.SHEET, "text"),
-    "annotation": Kind("annotation", vectors.ANNOTATION, "text"),
-    "comment": Kind("comment", vectors.COMMENT, "body"),
+    "case": Kind("case", vectors.CASE, "title", "pk"),
+    "sheet": Kind("sheet", vectors.SHEET, "text", "version"),
+    "annotation": Kind("annotation", vectors.ANNOTATION, "text", "version"),
+    "comment": Kind("comment", vectors.COMMENT, "body", "annotation__version"),
 }
 _MODELS: dict[str, Any] = {"case": Case, "sheet": Page, "annotation": Annotation, "comment": Comment}
 PRIORITY = {"case": 0, "sheet": 1, "annotation": 1, "comment": 1}  # a case named by its number comes first
@@ -83,14 +90,19 @@ def search_bounded(user, text, *, offset=0, limit=20):
             found = _postgres
             with connection.cursor() as cursor:
                 # to_tsvector's high cost estimate makes PostgreSQL JIT-compile these plans: ~0.9 s
-                # of compiling for a query that runs in milliseconds.
+                # of compiling for a query that runs in milliseconds. A pool of a common word is
+                # cheapest from its GIN index: a sequential scan reads (and decompresses) every
+                # row's vector until it has the pool; the planner, counting on stopping early,
+                # prefers it, and a word on 1 row in 20 then reads 40,000 rows.
                 cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL enable_seqscan = off")
                 cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(settings.SEARCH_TIMEOUT_MS)])
         ranked, complete = [], True
+        cases = _FewCases(user)
         for kind, rows in _visible(user).items():
             try:
                 with transaction.atomic():
-                    ranked += [(kind, pk, rank) for pk, rank in found(KINDS[kind], rows, query, wanted)]
+                    ranked += [(kind, pk, rank) for pk, rank in found(KINDS[kind], rows, query, wanted, cases)]
             except OperationalError:  # the statement timeout
                 complete = False
         if connection.vendor == "postgresql":
@@ -114,25 +126,101 @@ def _tsquery(kind, query):
     return SearchQuery(query.text, search_type="websearch", config=kind.indexed.config)
 
 
-def _postgres(kind, rows, query, wanted):
-    """(pk, rank) of the best `wanted` among the first CANDIDATES visible rows the index finds.
-    Two plain queries, not one nested: the visibility conditions then apply to the rows the GIN
-    index found, rather than PostgreSQL building every visible row's id to compare them with."""
-    tsquery = _tsquery(kind, query)
-    vector = kind.indexed.expression()
-    candidates = list(
-        rows.alias(vector=vector).filter(vector=tsquery).order_by().values_list("pk", flat=True)[:CANDIDATES]
+class _Few(NamedTuple):
+    cases: list[int]
+    versions: list[int]
+
+
+class _FewCases:
+    """The ids of the cases a user may see, and of their versions, when the cases are few (at
+    most FEW_CASES), else None; read once, when first asked, never for staff (every case).
+    Given as lists, the search starts from them (an index on the version, not the join's guess)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.found: _Few | None = None
+        self.read = user.is_staff
+        # Asked first (before any pool) for a user in no department, an applicant: their cases
+        # are likely few, and a pool would likely hold none of them.
+        self.first = not user.is_staff and not user.groups.exists()
+
+    def __call__(self):
+        if not self.read:
+            visible = Case.objects.visible_to(self.user).order_by().values_list("pk", flat=True)
+            cases = list(visible[: FEW_CASES + 1])
+            if len(cases) <= FEW_CASES:
+                versions = DocumentVersion.objects.filter(document__case__in=cases).values_list("pk", flat=True)
+                self.found = _Few(cases, list(versions))
+            self.read = True
+        return self.found
+
+
+def _postgres(kind, rows, query, wanted, few_cases):
+    """(pk, rank) of the best `wanted` of at most CANDIDATES visible matching rows.
+
+    From the index: the first POOL matching rows, visible or not, then the visibility rule asked
+    of each (an EXISTS per row, not every case the user sees built as a set): every match when
+    the pool is not full, and enough when the user sees a fair share of it. A user who sees
+    fewer than `wanted` of a full pool is searched again from their cases' versions when the
+    cases are few (FEW_CASES at most), otherwise as one query, PostgreSQL's choice, bounded by
+    the statement timeout. A user in no department (an applicant) is searched from their few
+    cases' versions straight away."""
+    exact = _matches(kind.indexed.expression(), _tsquery(kind, query))
+    few = few_cases() if few_cases.first else None
+    if few is not None:
+        return _ranked(kind, query, _from_few(kind, rows, exact, few), wanted)
+    loose = _matches(kind.indexed.expression(), _loose(_tsquery(kind, query))) if _has_phrase(query) else exact
+    pool = list(rows.model.objects.filter(loose).order_by().values_list("pk", flat=True)[:POOL])
+    found = rows.filter(pk__in=pool)
+    candidates = _first(found if loose is exact else found.filter(exact))  # a phrase: its words in order
+    if len(pool) == POOL and len(candidates) < wanted:
+        few = few_cases()
+        candidates = _first(rows.filter(exact)) if few is None else _from_few(kind, rows, exact, few)
+    return _ranked(kind, query, candidates, wanted)
+
+
+def _from_few(kind, rows, exact, few):
+    return _first(
+        rows.filter(**{f"{kind.scope}__in": few.cases if kind.name == "case" else few.versions}).filter(exact)
     )
+
+
+def _ranked(kind, query, candidates, wanted):
+    """(pk, rank) of the best `wanted` candidates, ranked by ts_rank (each row's stored vector)."""
     ranked = (
-        rows.model.objects.filter(pk__in=candidates)
-        .annotate(rank=SearchRank(vector, tsquery))
+        _MODELS[kind.name]
+        .objects.filter(pk__in=candidates)
+        .annotate(rank=SearchRank(kind.indexed.expression(), _tsquery(kind, query)))
         .order_by("-rank", "-pk")
         .values_list("pk", "rank")
     )
     return list(ranked[:wanted]) if candidates else []
 
 
-def _fallback(kind, rows, query, wanted):
+def _first(rows):
+    return list(rows.order_by().values_list("pk", flat=True)[:CANDIDATES])
+
+
+def _matches(vector, tsquery):
+    return Func(vector, tsquery, arg_joiner=" @@ ", template="(%(expressions)s)", output_field=BooleanField())
+
+
+def _has_phrase(query):
+    """A phrase (or a word websearch_to_tsquery splits into one, "fire-rated") and nothing left
+    out: its words without their order then find every row the query does, and more."""
+    return not query.excluded and any(not term.isalnum() for term in query.terms)
+
+
+def _loose(tsquery):
+    """`tsquery` with "followed by" made "and": GIN finds those rows exactly, where a phrase
+    needs every row holding its words read again (the index keeps no positions): 188,000
+    sheets for "fire rated assembly" (docs/performance.md)."""
+    as_text = Cast(tsquery, TextField())
+    words = Func(as_text, Value(_FOLLOWED_BY), Value("&"), Value("g"), function="regexp_replace")
+    return Cast(words, SearchQueryField())
+
+
+def _fallback(kind, rows, query, wanted, _few_cases):
     for group in query.groups:
         rows = rows.filter(_any_column(kind, group))
     for term in query.excluded:

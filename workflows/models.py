@@ -231,6 +231,17 @@ class Task(models.Model):
             models.Index(fields=["department", "changed_at"], name="task_department_changed"),
             models.Index(fields=["status", "due_at"], name="task_status_due"),
             models.Index(fields=["status", "remind_at"], name="task_status_remind"),
+            # The dashboard (insight.figures, selectors.dashboard): open tasks counted and listed
+            # by due date, and decided reviews' turnaround, from the index alone.
+            models.Index(
+                fields=["department", "kind", "due_at"], name="task_open_due", condition=models.Q(status="pending")
+            ),
+            models.Index(
+                fields=["department", "decided_at"],
+                name="task_decided_review",
+                include=["created_at"],
+                condition=models.Q(status="done", kind="review"),
+            ),
         ]
 
     def __str__(self):

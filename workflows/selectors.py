@@ -3,7 +3,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -101,35 +101,37 @@ def decidable_ids(user, tasks):
     return {t.pk for t in tasks if t.status == Task.Status.PENDING and _may_decide(user.pk, members, headed, t)}
 
 
+BOARD_ROWS = 50  # tasks listed in each of a board's panels, the most urgent first; the counts are of all
+
+
 def dashboard(user, *, now=None):
-    """For each department the user heads: its open tasks, those overdue, the approvals awaiting
-    the head, and its latest decisions."""
+    """For each department the user heads: how many of its tasks are open, overdue and awaiting
+    the head, the most urgent BOARD_ROWS of each, and its latest decisions."""
     now = now or timezone.now()
     boards = []
     for department in headed_departments(user).order_by("name"):
-        pending = list(
-            Task.objects.filter(
-                department=department, status=Task.Status.PENDING, workflow__status=Workflow.Status.IN_PROGRESS
-            )
-            .select_related(*LISTING_RELATED)
-            .order_by("due_at", "pk")
+        pending = Task.objects.filter(
+            department=department, status=Task.Status.PENDING, workflow__status=Workflow.Status.IN_PROGRESS
         )
+        panels = {
+            "awaiting": Q(kind=Task.Kind.APPROVAL) & (Q(assignee=None) | Q(assignee=user)),
+            "queue": Q(kind=Task.Kind.REVIEW),
+            "overdue": Q(due_at__lte=now),
+        }
+        counts = pending.aggregate(**{name: Count("pk", filter=condition) for name, condition in panels.items()})
         recent = list(  # its own decisions, and every department's on the cases it leads
             Task.objects.filter(Q(department=department) | Q(workflow__case__lead_department=department))
             .filter(status=Task.Status.DONE)
             .select_related(*LISTING_RELATED)
             .order_by("-decided_at", "-pk")[:10]
         )
-        boards.append(
-            {
-                "department": department,
-                "awaiting": [t for t in pending if t.kind == Task.Kind.APPROVAL and (t.assignee_id in (None, user.pk))],
-                "queue": [t for t in pending if t.kind == Task.Kind.REVIEW],
-                "overdue": [t for t in pending if t.due_at <= now],
-                "recent": recent,
-            }
-        )
+        board = {name: _listed(pending.filter(condition)) for name, condition in panels.items()}
+        boards.append({"department": department, **board, "counts": counts, "recent": recent})
     return boards
+
+
+def _listed(tasks):
+    return list(tasks.select_related(*LISTING_RELATED).order_by("due_at", "pk")[:BOARD_ROWS])
 
 
 def finished_review(version):

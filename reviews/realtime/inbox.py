@@ -32,5 +32,9 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         message = {"type": "notification", "data": event["notification"], "unread": event["unread"]}
         await self.send(text_data=json.dumps(message))
 
+    async def decision(self, event):
+        """A decision a dashboard of this user's shows (insight.live)."""
+        await self.send(text_data=json.dumps({"type": "decision", "data": event["decision"]}))
+
     async def unread(self, event):
         await self.send(text_data=json.dumps({"type": "unread", "unread": event["unread"]}))

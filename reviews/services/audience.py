@@ -11,10 +11,10 @@ ask here; an applicant asking for anything else gets 404, as an outsider would.
 
 from typing import NamedTuple
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
-from documents.models import Case, DocumentVersion
+from documents.models import Case
 from documents.selectors import reviews_version
 from reviews.measurements import measurement_text
 from reviews.models import RELEASED, RELEASED_CATEGORIES, Annotation, Comment, is_released
@@ -34,18 +34,20 @@ def replies_for(user, annotation):
 
 def readable_annotations(user):
     """Every markup the user may read, across all their cases (search): the rule of
-    `annotations_for` as one queryset. Written over versions, so that a markup is checked by its
-    `version_id` alone (a semi-join on a user's versions, not a join to its case)."""
-    reviewed = Q(version__in=_versions(Case.objects.reviewed_by(user)))
-    released = Q(version__in=_versions(Case.objects.visible_to(user))) & RELEASED
-    return Annotation.objects.filter(reviewed | released)
+    `annotations_for` as one queryset: on a case they see, released or on one they review."""
+    case = "version__document__case"
+    return Annotation.objects.filter(
+        _on(case, Case.objects.visible_to(user)) & (RELEASED | _on(case, Case.objects.reviewed_by(user)))
+    )
 
 
 def readable_replies(user):
     """Every reply the user may read, across all their cases: the rule of `replies_for`."""
-    reviewed = Q(annotation__version__in=_versions(Case.objects.reviewed_by(user)))
-    released = Q(annotation__version__in=_versions(Case.objects.visible_to(user))) & _of_annotation(RELEASED)
-    return Comment.objects.filter(reviewed | (released & Q(visibility=_SHARED)))
+    case = "annotation__version__document__case"
+    released_and_shared = _of_annotation(RELEASED) & Q(visibility=_SHARED)
+    return Comment.objects.filter(
+        _on(case, Case.objects.visible_to(user)) & (released_and_shared | _on(case, Case.objects.reviewed_by(user)))
+    )
 
 
 def _of_annotation(condition):
@@ -53,8 +55,11 @@ def _of_annotation(condition):
     return Q(*((f"annotation__{lookup}", value) for lookup, value in condition.children))
 
 
-def _versions(cases):
-    return DocumentVersion.objects.filter(document__case__in=cases).values("pk")
+def _on(case, cases):
+    """Whether the row's case (at the path `case`) is one of `cases`, asked row by row (EXISTS):
+    search asks it of a few thousand rows, never of every version the user may see. Every case
+    (staff) is no condition at all."""
+    return Q(Exists(cases.filter(pk=OuterRef(case)))) if cases.query.has_filters() else Q()
 
 
 def readable(user, annotation):

@@ -1,6 +1,7 @@
 // The dashboard's figures: fetched from /api/insight/ with the form's filters, drawn as charts
 // (Chart.js, served from npm as a static file) beside tables that hold the same figures, and
-// offered as CSV with the same filters.
+// offered as CSV with the same filters. Drawn again whenever a decision is pushed on the user's
+// socket ("civicreview:decision", static/js/notifications.js), one read at a time.
 import { apiFetch } from "./api.js";
 
 const root = /** @type {HTMLElement} */ (document.getElementById("insight"));
@@ -72,8 +73,27 @@ async function show() {
   }
 }
 
+let showing = null;
+let again = false;
+
+/** `show()`, but never two reads at once: a request during one makes one more after it. */
+function refresh() {
+  if (showing) {
+    again = true;
+    return;
+  }
+  showing = show().finally(() => {
+    showing = null;
+    if (again) {
+      again = false;
+      refresh();
+    }
+  });
+}
+
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  show();
+  refresh();
 });
-show();
+document.addEventListener("civicreview:decision", refresh);
+refresh();

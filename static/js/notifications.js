@@ -1,7 +1,8 @@
 // On every page of a signed-in user: the Inbox link's unread count, kept live from the user's
 // live channel. Each notification is also announced on `document` as
 // "civicreview:notification" (the inbox page lists it), each new count as "civicreview:unread",
-// and the connection's state as "civicreview:live-status".
+// each decision a dashboard of the user's shows as "civicreview:decision" (insight/live.py), and
+// the connection's state as "civicreview:live-status".
 import { liveChannel } from "./live_channel.js";
 
 const socket = liveChannel();
@@ -17,6 +18,9 @@ for (const type of ["hello", "unread"]) socket.on(type, (message) => showUnread(
 socket.on("notification", (message) => {
   showUnread(message.unread);
   document.dispatchEvent(new CustomEvent("civicreview:notification", { detail: message.data }));
+});
+socket.on("decision", (message) => {
+  document.dispatchEvent(new CustomEvent("civicreview:decision", { detail: message.data }));
 });
 socket.on("status", (status) => {
   badge.dataset.status = status;

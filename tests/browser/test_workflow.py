@@ -79,9 +79,16 @@ def test_fire_and_building_approve_then_the_planning_head_approves_and_the_case_
 
     head_inbox = new_page("planning_head")
     head_inbox.goto("/inbox/")
+    decisions = head.get_by_test_id("board-planning").get_by_test_id("recent")
+    expect(decisions).not_to_contain_text(library["number"])
+    director = new_page("admin")  # staff read every department's figures
+    director.get_by_role("link", name="Dashboard").click()
+    expect(director.locator("#insight-status")).not_to_have_text("Loading…")
 
-    approve_my_task(new_page, "fire", library)
+    with director.expect_request(lambda request: "/api/insight/" in request.url):  # the figures drawn again
+        approve_my_task(new_page, "fire", library)
     expect(workflow.get_by_test_id("task-fire-review")).to_contain_text("Approved")  # live, on the planner's page
+    expect(decisions.locator("tr", has_text=library["number"])).to_contain_text("Review by Fire")  # on planning's case
     expect(workflow.get_by_test_id("task-fire-review")).to_contain_text("fire")
     expect(decisions.filter(has_text="Review by Fire")).to_contain_text("Approved")  # pushed to the lead's head
     approve_my_task(new_page, "building", library)
@@ -106,8 +113,6 @@ def test_fire_and_building_approve_then_the_planning_head_approves_and_the_case_
     expect(planner.get_by_test_id("audit-trail")).to_contain_text("the review ended: approved")
     assert_accessible(planner, "an approved workflow, its audit trail open")
 
-    director = new_page("admin")  # staff read every department's figures
-    director.get_by_role("link", name="Dashboard").click()
     figures = director.get_by_test_id("insight")
     turnaround = figures.get_by_test_id("turnaround-table")
     expect(turnaround.locator("tbody tr").filter(has_text="fire")).to_have_count(1)

@@ -77,6 +77,19 @@ def test_web_search_syntax(demo, world):
     assert kinds(demo.admin, "guardrail -height") == ["annotation"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pool is PostgreSQL's")
+@pytest.mark.parametrize("few_cases", [services.FEW_CASES, 0], ids=["from their cases", "as one query"])
+def test_when_the_index_finds_first_what_the_user_may_not_see_the_search_goes_on(demo, world, monkeypatch, few_cases):
+    monkeypatch.setattr(services, "POOL", 1)  # the first match only: ours (made first), building may not read it
+    monkeypatch.setattr(services, "FEW_CASES", few_cases)
+    assert found(demo.building, "guardrail") == {("annotation", world.theirs.number, "guardrail missing")}
+    assert found(demo.building, '"fire rated door"') == {("sheet", world.theirs.number, "fire rated door schedule")}
+    assert kinds(demo.planner, '"door fire"') == []  # the pool has the words, the phrase checks their order
+    assert kinds(demo.applicant, "guardrail") == ["annotation"]
+    for text in ["fire", "guardrail", "Riverside", "landing", "sprinkler"]:
+        assert kinds(demo.outsider, text) == []
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL's")
 def test_postgresql_ranks_stems_and_highlights(demo, world):
     (hit,), _ = services.search(demo.planner, "doors rating")
@@ -160,11 +173,11 @@ def test_parse():
 def test_a_kind_past_its_time_is_left_out_and_the_answer_says_so(demo, world, api_as, settings, monkeypatch):
     find = services._postgres
 
-    def slow_sheets(kind, rows, query, wanted):
+    def slow_sheets(kind, rows, query, wanted, cases):
         if kind.name == "sheet":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_sleep(0.5)")
-        return find(kind, rows, query, wanted)
+        return find(kind, rows, query, wanted, cases)
 
     monkeypatch.setattr(services, "_postgres", slow_sheets)
     settings.SEARCH_TIMEOUT_MS = 100

@@ -4,6 +4,8 @@ the stamps by which they know they changed (their live channel: test_live.py).""
 import pytest
 
 from reviews.services.notifications import notify
+from tests.factories import CaseFactory, DocumentFactory, VersionFactory
+from workflows import selectors
 from workflows.services import live
 
 
@@ -46,6 +48,21 @@ def test_the_heads_dashboard_shows_the_queue_and_the_approval_awaiting_them(plan
     assert 'data-testid="awaiting-count">1<' in page
     assert f'data-decide-task="{plans.task("planning", "approval").pk}"' in page
     assert "Latest decisions" in page and "planner" in page
+
+
+def test_a_board_counts_every_open_task_and_lists_the_most_urgent(plans, submit, browser_as, monkeypatch):
+    submit(departments=["planning"])
+    later = VersionFactory(
+        document=DocumentFactory(case=CaseFactory(lead_department=plans.demo.departments["planning"]))
+    )
+    submit(departments=["planning"], version=later)
+    monkeypatch.setattr(selectors, "BOARD_ROWS", 1)
+
+    page = browser_as(plans.demo.planning_head).get("/dashboard/").content.decode()
+
+    assert 'data-testid="queue-count">2<' in page
+    assert page.count('data-testid="task"') == 1 and plans.case.number in page  # due first: submitted first
+    assert "The 1 due first of 2." in page
 
 
 def test_the_lead_departments_head_sees_every_departments_decisions_on_its_cases(plans, submit, decide, browser_as):

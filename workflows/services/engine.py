@@ -31,6 +31,7 @@ from documents.models import Case, Department, DocumentVersion
 from documents.selectors import visible_version
 from documents.services.cases import can_upload, set_departments
 from holds import services as holds
+from insight import live as insight_live
 from reviews.services.notifications import notify
 from webhooks import services as webhooks
 from workflows import selectors
@@ -223,6 +224,7 @@ def decide(user, task_id, decision, comment=""):
         if stage_done or decision == Task.Decision.REJECTED:
             _route_after_commit(workflow.pk)
         _notify_decided(task, workflow, user)
+        insight_live.decided(task)
         audit.record(
             "task.decided",
             actor=user,
@@ -389,6 +391,7 @@ def _finish(workflow, status, now):
         extra["approval_letter"] = letters.issue(workflow, now)
         _write_approved_set_after_commit(workflow.pk)
     _notify_finished(workflow)
+    insight_live.finished(workflow)
     outcome = {"workflow": workflow.pk, "version": workflow.version_id, "outcome": status}
     webhooks.emit("case.decided", outcome, case=workflow.case_id)
     if status in (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS):
