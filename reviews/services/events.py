@@ -12,13 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from audit.services import record_markup_change
 from civicreview.errors import Conflict
 from civicreview.prepared import prepared
 from civicreview.text import storable
 from documents.models import DocumentVersion
 from reviews.models import VersionEvent
-from reviews.services import locks
+from reviews.services import locks, markup_audit
 
 
 def group_name(version_id):
@@ -30,7 +29,7 @@ def record(version, *, type, user, ref, data):
     lock_for_change(version.pk)
     seq = latest_seq(version.pk) + 1  # a statement after the lock's: it sees the seq of whoever held it before
     event = VersionEvent.objects.create(version_id=version.pk, seq=seq, type=type, ref=ref or "", user=user, data=data)
-    record_markup_change(version, type=type, user=user, data=data)
+    markup_audit.record_change(version, type=type, user=user, data=data)
     # robust: with the channel layer down the change still stands; clients catch up from the log.
     transaction.on_commit(lambda: broadcast(version.pk, event.message()), robust=True)
     return event
