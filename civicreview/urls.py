@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from audit.api import urls as audit_api
 from civicreview.health import healthz
 from documents.api import urls as documents_api
 from holds.api import urls as holds_api
@@ -33,6 +34,7 @@ urlpatterns = [
                     *reviews_api.urlpatterns,
                     *workflows_api.urlpatterns,
                     *holds_api.urlpatterns,
+                    *audit_api.urlpatterns,
                     *public_urls.api_urlpatterns,
                     *insight_urls.urlpatterns,
                     *search_urls.api_urlpatterns,

@@ -84,16 +84,3 @@ class WorkflowSerializer(serializers.Serializer):
         allow_null=True, help_text="The version with every sheet stamped approved; null until it is written."
     )
     tasks = TaskSerializer(many=True)
-
-
-class AuditEntrySerializer(serializers.Serializer):
-    seq = serializers.IntegerField()
-    at = serializers.DateTimeField()
-    actor = serializers.CharField()
-    action = serializers.CharField()
-    object = serializers.CharField(allow_null=True)
-    summary = serializers.CharField()
-    before = serializers.JSONField(allow_null=True)
-    after = serializers.JSONField(allow_null=True)
-    prev_hash = serializers.CharField()
-    hash = serializers.CharField()
