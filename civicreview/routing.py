@@ -1,7 +1,7 @@
 from django.urls import path
 
+from notifications.consumer import NotificationConsumer
 from reviews.realtime.consumer import VersionConsumer
-from reviews.realtime.inbox import NotificationConsumer
 
 websocket_urlpatterns = [
     path("ws/versions/<int:pk>/", VersionConsumer.as_asgi()),

@@ -8,6 +8,7 @@ from civicreview.health import healthz
 from documents.api import urls as documents_api
 from holds.api import urls as holds_api
 from insight import urls as insight_urls
+from notifications.api import urls as notifications_api
 from public import urls as public_urls
 from reviews.api import urls as reviews_api
 from search import urls as search_urls
@@ -35,6 +36,7 @@ urlpatterns = [
                     *workflows_api.urlpatterns,
                     *holds_api.urlpatterns,
                     *audit_api.urlpatterns,
+                    *notifications_api.urlpatterns,
                     *public_urls.api_urlpatterns,
                     *insight_urls.urlpatterns,
                     *search_urls.api_urlpatterns,
@@ -46,6 +48,7 @@ urlpatterns = [
     path("", include("public.urls")),
     path("", include("search.urls")),
     path("", include("workflows.urls")),
+    path("", include("notifications.urls")),
     path("", include("holds.urls")),
     path("", include("documents.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Server-rendered workflow screens (my tasks, the head's dashboard, the inbox) and the
+"""Server-rendered workflow screens (my tasks, the head's dashboard) and the
 stream that tells them, and the case page's review section, when to refresh."""
 
 import asyncio
@@ -15,7 +15,6 @@ from django.utils import timezone
 from documents.models import Case
 from documents.selectors import visible_cases
 from insight import figures
-from reviews.services import notifications
 from workflows import selectors
 from workflows.services import live as stamps
 
@@ -50,16 +49,6 @@ def dashboard(request):
             "insight_departments": figures.departments_for(request.user, figures.Filters()),
             "case_kinds": Case.Kind.choices,
         },
-    )
-
-
-@login_required
-def inbox(request):
-    found = list(notifications.inbox(request.user)[:200])
-    return render(
-        request,
-        "workflows/inbox.html",
-        {"notifications": found, "unread": sum(1 for n in found if n.read_at is None)},
     )
 
 

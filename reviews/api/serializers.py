@@ -50,20 +50,6 @@ class EventSerializer(serializers.Serializer):
     data = serializers.JSONField()
 
 
-class NotificationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    text = serializers.CharField()
-    url = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    read = serializers.BooleanField()
-
-
-class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
-    marked = serializers.IntegerField(read_only=True)
-
-
 class PageScaleSerializer(serializers.Serializer):
     number = serializers.IntegerField(read_only=True)
     scale = serializers.JSONField(help_text='{"ratio": 48, "unit": "ft", "label": "1/4\\" = 1\'-0\\""} or null.')

@@ -13,13 +13,11 @@ from reviews.api.serializers import (
     AnnotationSerializer,
     CommentSerializer,
     EventSerializer,
-    MarkReadSerializer,
-    NotificationSerializer,
     PageScaleSerializer,
     PlaceSerializer,
     VersionChangesSerializer,
 )
-from reviews.services import annotations, audience, cycles, events, notifications, sheets, summary
+from reviews.services import annotations, audience, cycles, events, sheets, summary
 
 
 def _int(value, field):
@@ -87,26 +85,6 @@ class VersionEvents(APIView):
         after = _int(request.query_params.get("after", 0), "after")
         found = [event.message() for event in events.events_after(version.pk, after)[:1000]]
         return Response(audience.events_for(request.user, version, found))
-
-
-class Notifications(APIView):
-    """The user's notifications, newest first (`?unread=1`: only those not read yet)."""
-
-    @extend_schema(parameters=[OpenApiParameter("unread", bool)], responses=NotificationSerializer(many=True))
-    def get(self, request):
-        found = notifications.inbox(request.user, unread_only=request.query_params.get("unread") in ("1", "true"))
-        return Response([notifications.notification_json(n) for n in found[:200]])
-
-
-class NotificationsRead(APIView):
-    """Mark notifications read: `{"ids": [...]}`, or all of them without ids."""
-
-    @extend_schema(request=MarkReadSerializer, responses={200: MarkReadSerializer})
-    def post(self, request):
-        ids = request.data.get("ids")
-        if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
-            raise ValidationError({"ids": ["ids must be a list of notification ids."]})
-        return Response({"marked": notifications.mark_read(request.user, ids)})
 
 
 class PageSettings(APIView):

@@ -23,9 +23,10 @@ from documents.selectors import (
     sheet_name_in,
     visible_version,
 )
+from notifications import services as notifications
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
-from reviews.services import audience, events, locks, notifications, stamps
+from reviews.services import audience, events, locks, stamps
 from workflows.selectors import finished_review
 
 

@@ -1,7 +1,7 @@
 // The websocket clients. LiveSocket reconnects by itself with backoff and says whether it is
 // online; VersionSocket (markups) also resumes from the last `seq` it applied and re-sends
 // commands not yet acknowledged (the server applies a repeated `ref` once); the notification
-// socket (notifications.js) is a LiveSocket whose every message carries the unread count.
+// socket (notifications/socket.js) is a LiveSocket whose every message carries the unread count.
 //
 //   const socket = new VersionSocket(`/ws/versions/${id}/`);
 //   socket.addEventListener("change", (e) => apply(e.detail));  // in seq order, no gaps

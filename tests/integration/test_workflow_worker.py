@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from audit.models import AuditEntry, ChainHead, chain_of
 from audit.services import verify
-from reviews.models import Notification
+from notifications.models import Notification
 from tests.factories import Demo
 from tests.integration.conftest import wait_for
 from tests.workflows.conftest import Plans

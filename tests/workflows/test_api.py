@@ -6,7 +6,7 @@ from guardian.models import GroupObjectPermission
 
 from audit.models import AuditEntry
 from documents.models import Case, CaseGroupObjectPermission, DocumentVersion
-from reviews.models import Notification
+from notifications.models import Notification
 from tests.factories import VersionFactory
 from workflows.models import StageRun, Task, Workflow
 

@@ -1,4 +1,4 @@
-"""The screens: my tasks, the head's dashboard, the inbox, the case page's review section, and
+"""The screens: my tasks, the head's dashboard, the case page's review section, and
 the stream that tells them to refresh."""
 
 import asyncio
@@ -7,7 +7,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.test import AsyncClient
 
-from reviews.services.notifications import notify
 from workflows.services import live
 
 
@@ -92,15 +91,6 @@ def test_the_case_page_offers_the_fire_reviewer_their_decision_only(plans, submi
     assert f'data-decide-task="{plans.task("fire").pk}"' in page
     assert f'data-decide-task="{plans.task("building").pk}"' not in page
     assert 'data-testid="submit-form"' not in page
-
-
-def test_the_inbox_lists_notifications_newest_first(plans, browser_as):
-    notify([plans.demo.fire], kind="task.assigned", text="first")
-    notify([plans.demo.fire], kind="task.reminder", text="second")
-
-    page = browser_as(plans.demo.fire).get("/inbox/").content.decode()
-
-    assert page.index("second") < page.index("first") and "2 unread" in page
 
 
 def test_the_stamps_move_when_the_workflow_moves(plans, submit, decide):

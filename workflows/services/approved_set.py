@@ -31,7 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 from audit import services as audit
 from documents import pdf
 from documents.selectors import visible_version
-from reviews.services.notifications import notify
+from notifications.services import notify
 from workflows.models import Workflow
 from workflows.services.letters import APPROVED, approving_head, full_name
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import services as audit
-from reviews.services.notifications import notify
+from notifications.services import notify
 from workflows.models import DigestSent, Task, Workflow
 from workflows.services import business_days
 from workflows.services.engine import responsible_users

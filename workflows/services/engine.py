@@ -31,7 +31,7 @@ from documents.models import Case, Department, DocumentVersion
 from documents.selectors import visible_version
 from documents.services.cases import can_upload, set_departments
 from holds import services as holds
-from reviews.services.notifications import notify
+from notifications.services import notify
 from webhooks import services as webhooks
 from workflows import selectors
 from workflows.models import Decision, StageRun, Task, Workflow, WorkflowStep, WorkflowTemplate

@@ -35,7 +35,7 @@ function item(notification) {
   return li;
 }
 
-// Notifications and the unread count come from the user's socket (notifications.js, on every page).
+// Notifications and the unread count come from the user's socket (socket.js, on every page).
 document.addEventListener("civicreview:notification", (event) => {
   if (list.querySelector(`[data-notification-id="${event.detail.id}"]`)) return;
   list.querySelector("[data-testid=inbox-empty]")?.remove();

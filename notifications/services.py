@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from reviews.models import Notification
+from notifications.models import Notification
 
 
 def user_group(user_id):

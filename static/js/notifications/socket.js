@@ -2,7 +2,7 @@
 // notification socket. Each notification is also announced on `document` as
 // "civicreview:notification" (the inbox page lists it), each new count as "civicreview:unread",
 // and the connection's state as "civicreview:live-status".
-import { LiveSocket } from "./realtime.js";
+import { LiveSocket } from "../realtime.js";
 
 const badge = document.querySelector("[data-testid=inbox-unread]");
 
