@@ -20,7 +20,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
-from documents.models import Case, Page
+from documents.models import Case, DocumentVersion, Page
 from documents.selectors import visible_versions
 from reviews.models import Annotation, Comment
 from reviews.services.audience import readable_annotations, readable_replies
@@ -104,7 +104,7 @@ def search_bounded(user, text, *, offset=0, limit=20):
 def _visible(user):
     return {
         "case": Case.objects.visible_to(user),
-        "sheet": Page.objects.filter(version__in=visible_versions(user).filter(status="ready")),
+        "sheet": Page.objects.filter(version__in=visible_versions(user).filter(status=DocumentVersion.Status.READY)),
         "annotation": readable_annotations(user),
         "comment": readable_replies(user),
     }

@@ -12,14 +12,36 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from documents.models import Case
+from audit.services import entries_for_case
+from documents.models import Case, Department
 from documents.selectors import visible_cases
+from documents.services.cases import can_upload
 from insight import figures
 from workflows import selectors
+from workflows.models import WorkflowTemplate
 from workflows.services import live as stamps
 
 LIVE_POLL_S = settings.WORKFLOW_LIVE_POLL_S
 KEEPALIVE_S = 15
+
+
+AUDIT_SHOWN = 200
+
+
+def case_review(user, case):
+    """The context of the case page's review section (templates/workflows/_case_workflow.html)."""
+    workflows = selectors.case_workflows(case)
+    taking_part = {d.pk for d in case.departments.all()}
+    return {
+        "workflows": [{"workflow": w, "stages": selectors.timeline(w)} for w in workflows],
+        "decidable": selectors.decidable_ids(user, [t for w in workflows for t in w.tasks.all()]),
+        "submittable": selectors.submittable_versions(case) if can_upload(user, case) else [],
+        "templates": WorkflowTemplate.objects.all(),
+        "departments": [(d, d.pk in taking_part and d.pk != case.lead_department_id) for d in Department.objects.all()],
+        "audit_entries": entries_for_case(case.pk, limit=AUDIT_SHOWN),
+        "now": timezone.now(),
+        "stamp": stamps.case_stamp(case.pk),
+    }
 
 
 @login_required

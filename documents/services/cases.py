@@ -21,13 +21,9 @@ NUMBER_PREFIXES = {
 }
 
 
-def departments_of(user):
-    return Department.objects.filter(group__user=user)
-
-
 def may_open_cases(user):
     """Department members and staff open cases; an applicant is invited to one."""
-    return user.is_staff or departments_of(user).exists()
+    return user.is_staff or Department.objects.of_member(user).exists()
 
 
 def next_case_number(kind):
@@ -43,7 +39,7 @@ def next_case_number(kind):
 def create_case(user, *, title, kind, address="", parcel_id="", lead_department=None, departments=()):
     """Open a case led by `lead_department` (by default the user's own department); the API, the
     pages and the admin all open cases here."""
-    own = list(departments_of(user))
+    own = list(Department.objects.of_member(user))
     if lead_department is None:
         if not own:
             raise ValidationError({"lead_department": ["You belong to no department; name the lead department."]})

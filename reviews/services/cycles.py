@@ -217,10 +217,15 @@ def changes_json(user, version_id):
     changes = VersionChanges.objects.filter(version=version).first()
     if changes is None:
         ready = version.status == DocumentVersion.Status.READY
-        first = ready and not version.document.versions.filter(number__lt=version.number, status="ready").exists()
+        first = (
+            ready
+            and not version.document.versions.filter(
+                number__lt=version.number, status=DocumentVersion.Status.READY
+            ).exists()
+        )
         return {
             "previous": None,
-            "status": "ready" if first else "pending",
+            "status": VersionChanges.Status.READY if first else VersionChanges.Status.PENDING,
             "sheets": [
                 {"page": number, "label": label, "previous_page": None, "change": "added"}
                 for number, label in (_sheets(version) if first else [])

@@ -11,11 +11,11 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from civicreview import printing
 from documents.selectors import reviews_version
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
 from reviews.services import audience
-from workflows.services import letters
 
 FILTERS = ("page", "status", "category", "department", "author", "kind")
 COLUMNS = [
@@ -123,25 +123,25 @@ def file_name(version, extension):
 def as_pdf(version, found, *, filters):
     """The summary as a PDF: one table row per markup, its replies under its text.
     `filters`: the filters applied, in words, printed under the title."""
-    letters._fonts()
-    st = letters._styles()
+    printing.fonts()
+    st = printing.styles()
     case = version.document.case
     header = [Paragraph(f"<b>{name}</b>", st["cell"]) for name in ("Sheet", "Markup", "By", "Text and replies")]
     table = [header] + [_pdf_row(row, st) for row in found]
     story = [
-        Paragraph(f"Markup summary — {letters._text(case.number)}", st["title"]),
-        Paragraph(letters._text(f"{case.title} · {version.document.title}, version {version.number}"), st["body"]),
-        Paragraph(letters._text(f"{len(found)} markups · {filters or 'no filters'}"), st["dept"]),
+        Paragraph(f"Markup summary — {printing.text(case.number)}", st["title"]),
+        Paragraph(printing.text(f"{case.title} · {version.document.title}, version {version.number}"), st["body"]),
+        Paragraph(printing.text(f"{len(found)} markups · {filters or 'no filters'}"), st["dept"]),
         Spacer(0, 8),
         Table(
             table,
-            colWidths=letters._columns(1.5, 1.1, 1.3, 3.6),
+            colWidths=printing.columns(1.5, 1.1, 1.3, 3.6),
             repeatRows=1,
             style=TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, 0), 1, letters.INK),
-                    ("LINEBELOW", (0, 1), (-1, -1), 0.4, letters.RULE),
+                    ("LINEBELOW", (0, 0), (-1, 0), 1, printing.INK),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.4, printing.RULE),
                     ("LEFTPADDING", (0, 0), (-1, -1), 3),
                 ]
             ),
@@ -150,21 +150,21 @@ def as_pdf(version, found, *, filters):
     out = io.BytesIO()
     footer = f"{case.number} · {version.document.title} v{version.number} · markup summary"
     document = SimpleDocTemplate(
-        out, pagesize=LETTER, leftMargin=letters.MARGIN, rightMargin=letters.MARGIN, topMargin=0.7 * inch,
-        bottomMargin=0.8 * inch, title=f"{case.number} markup summary", author=letters.ORGANIZATION,
+        out, pagesize=LETTER, leftMargin=printing.MARGIN, rightMargin=printing.MARGIN, topMargin=0.7 * inch,
+        bottomMargin=0.8 * inch, title=f"{case.number} markup summary", author=printing.ORGANIZATION,
         subject=case.title, invariant=1,
     )  # fmt: skip
-    document.build(story, canvasmaker=letters._numbered(footer))
+    document.build(story, canvasmaker=printing.numbered(footer))
     return out.getvalue()
 
 
 def _pdf_row(row, st):
     markup = row.markup
-    sheet = f"<b>{letters._text(row.label or f'Sheet {row.sheet}')}</b>" + (
-        f"<br/>{letters._text(row.title)}" if row.title else ""
+    sheet = f"<b>{printing.text(row.label or f'Sheet {row.sheet}')}</b>" + (
+        f"<br/>{printing.text(row.title)}" if row.title else ""
     )
     what = f"{markup.get_kind_display()}<br/>{markup.get_category_display()}<br/>{markup.get_status_display()}"
-    who = f"{letters._text(markup.department.name)}<br/>{letters._text(person(markup.author))}"
-    said = [Paragraph(letters._text(row.text) or "<i>(no text)</i>", st["cell"])]
-    said += [Paragraph(letters._text(reply_line(c)), st["reply"]) for c in row.replies]
+    who = f"{printing.text(markup.department.name)}<br/>{printing.text(person(markup.author))}"
+    said = [Paragraph(printing.text(row.text) or "<i>(no text)</i>", st["cell"])]
+    said += [Paragraph(printing.text(reply_line(c)), st["reply"]) for c in row.replies]
     return [Paragraph(sheet, st["cell"]), Paragraph(what, st["cell"]), Paragraph(who, st["cell"]), said]

@@ -33,7 +33,7 @@ from documents import pdf
 from documents.selectors import visible_version
 from notifications.services import notify
 from workflows.models import Workflow
-from workflows.services.letters import APPROVED, approving_head, full_name
+from workflows.services.letters import approving_head, full_name
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def write(workflow_id):
     """Write the approved set of an approved workflow; returns its audit facts, or None when
     there is nothing to do (not approved, or already written)."""
     workflow = Workflow.objects.select_related("case__lead_department", "version__document").get(pk=workflow_id)
-    if workflow.status not in APPROVED or workflow.approved_set:
+    if workflow.status not in Workflow.APPROVED or workflow.approved_set:
         return None
     heading, lines = stamp_lines(workflow)
     version = workflow.version
@@ -169,7 +169,7 @@ def approved_set_for(user, version_id):
 def missing(*, older_than):
     """Approved workflows finished before `older_than` whose set is not written (a lost message)."""
     return list(
-        Workflow.objects.filter(status__in=APPROVED, approved_set="", finished_at__lt=older_than)
+        Workflow.objects.filter(status__in=Workflow.APPROVED, approved_set="", finished_at__lt=older_than)
         .order_by("pk")
         .values_list("pk", flat=True)
     )

@@ -10,8 +10,9 @@ any server process, with one indexed query per open screen and poll.
 from django.db.models import Max, Q
 
 from audit.models import AuditEntry
+from documents.models import Department
 from workflows.models import Task, Workflow
-from workflows.selectors import headed_departments, member_departments
+from workflows.selectors import headed_departments
 
 
 def case_stamp(case_id):
@@ -25,7 +26,9 @@ def case_stamp(case_id):
 def user_stamp(user):
     """The tasks of the user's departments, those they head, and those assigned to them."""
     relevant = (
-        Q(department__in=member_departments(user)) | Q(department__in=headed_departments(user)) | Q(assignee=user)
+        Q(department__in=Department.objects.of_member(user))
+        | Q(department__in=headed_departments(user))
+        | Q(assignee=user)
     )
     found = Task.objects.filter(relevant).aggregate(changed=Max("changed_at"), last=Max("id"))
     changed = found["changed"].timestamp() if found["changed"] else 0

@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from workflows.selectors import stage_status
+
 
 def _iso(moment):
     return moment.isoformat() if moment else None
@@ -80,8 +82,4 @@ def _run(workflow, number):
 
 
 def _stage_status(workflow, number):
-    """open / closed for a stage that ran, else not_started (or not_reached once the workflow ended)."""
-    run = _run(workflow, number)
-    if run is not None:
-        return run.status
-    return "not_reached" if workflow.finished else "not_started"
+    return stage_status(workflow, _run(workflow, number))
