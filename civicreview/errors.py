@@ -14,6 +14,9 @@ from django.http import Http404
 
 log = logging.getLogger(__name__)
 
+# How a socket is closed when it may not (or may no longer) be open: HTTP's 401, 403, 404 as 44xx.
+CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4401, 4403, 4404
+
 
 class Conflict(Exception):
     """The client's revision is stale; `current` is the object as it stands."""

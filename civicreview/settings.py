@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "documents",
     "reviews",
     "workflows",
+    "notifications",
     "audit",
     "public",
     "insight",

@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from audit.api import urls as audit_api
 from civicreview.health import healthz
 from documents.api import urls as documents_api
 from holds.api import urls as holds_api
 from insight import urls as insight_urls
+from notifications.api import urls as notifications_api
 from public import urls as public_urls
 from reviews.api import urls as reviews_api
 from search import urls as search_urls
@@ -33,6 +35,8 @@ urlpatterns = [
                     *reviews_api.urlpatterns,
                     *workflows_api.urlpatterns,
                     *holds_api.urlpatterns,
+                    *audit_api.urlpatterns,
+                    *notifications_api.urlpatterns,
                     *public_urls.api_urlpatterns,
                     *insight_urls.urlpatterns,
                     *search_urls.api_urlpatterns,
@@ -44,6 +48,7 @@ urlpatterns = [
     path("", include("public.urls")),
     path("", include("search.urls")),
     path("", include("workflows.urls")),
+    path("", include("notifications.urls")),
     path("", include("holds.urls")),
     path("", include("documents.urls")),
 ]

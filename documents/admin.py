@@ -102,7 +102,7 @@ class DocumentVersionAdmin(admin.ModelAdmin):
         from documents.services.intake import reprocess
 
         for version in queryset:
-            reprocess(version)
+            reprocess(request.user, version)
         self.message_user(request, f"{queryset.count()} version(s) queued for processing.")
 
 

@@ -7,6 +7,12 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
+class DepartmentQuerySet(models.QuerySet):
+    def of_member(self, user):
+        """The departments `user` is a member of (the users of a department's auth group)."""
+        return self.filter(group__user=user)
+
+
 class Department(models.Model):
     """A city department; its members are the users of its auth group."""
 
@@ -15,6 +21,8 @@ class Department(models.Model):
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="department")
     heads = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="headed_departments")
     color = models.CharField(max_length=7, default="#1565c0", help_text="Markup colour, as #rrggbb.")
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

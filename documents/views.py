@@ -14,6 +14,7 @@ from documents.services.cases import may_open_cases, may_upload_documents
 from holds.services import holds_context
 from reviews.services import annotations, locks
 from workflows.selectors import applicant_page, case_status
+from workflows.views import case_review
 
 
 @login_required
@@ -42,7 +43,7 @@ def case_detail(request, pk):
     }
     if selectors.is_applicant(request.user, case):
         return render(request, "documents/applicant_case.html", {**context, "documents": applicant_page(case)})
-    return render(request, "documents/case_detail.html", context)
+    return render(request, "documents/case_detail.html", {**context, **case_review(request.user, case)})
 
 
 @login_required

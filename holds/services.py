@@ -16,9 +16,8 @@ from audit import services as audit
 from civicreview.errors import Conflict
 from civicreview.shapes import render
 from civicreview.text import storable
-from documents.models import Case
+from documents.models import Case, Department
 from documents.selectors import reviews_case
-from documents.services.cases import departments_of
 from holds.models import Hold, parcel_key
 from holds.shapes import ApplicantHoldSerializer, HoldSerializer
 from webhooks import services as webhooks
@@ -31,7 +30,9 @@ MAX_BATCH = 5000
 
 
 def may_place(user):
-    return user.is_active and (user.is_staff or user.has_perm("holds.sync_holds") or departments_of(user).exists())
+    return user.is_active and (
+        user.is_staff or user.has_perm("holds.sync_holds") or Department.objects.of_member(user).exists()
+    )
 
 
 def visible_holds(user):
@@ -42,7 +43,7 @@ def visible_holds(user):
 def may_release(user, hold):
     if user.is_staff or user.has_perm("holds.sync_holds"):
         return True
-    return hold.department_id is not None and departments_of(user).filter(pk=hold.department_id).exists()
+    return hold.department_id is not None and Department.objects.of_member(user).filter(pk=hold.department_id).exists()
 
 
 def may_sync(user):
@@ -57,7 +58,7 @@ def place(user, *, parcel_id, kind, reason, external_ref="", source=Hold.Source.
     if not may_place(user):
         raise PermissionDenied("Only department staff and administrators place holds on parcels.")
     values = _checked_hold(parcel_id=parcel_id, kind=kind, reason=reason, external_ref=external_ref)
-    if source == Hold.Source.STAFF and not user.is_staff and not departments_of(user).exists():
+    if source == Hold.Source.STAFF and not user.is_staff and not Department.objects.of_member(user).exists():
         source = Hold.Source.SYSTEM  # a service account's own
     with transaction.atomic():
         if values["external_ref"] and Hold.objects.filter(external_ref=values["external_ref"]).exists():
@@ -91,7 +92,7 @@ def _release_refusal(hold):
 
 def _create(user, *, source, parcel_id, kind, reason, external_ref):
     _lock_reviews_on_parcel(parcel_id)
-    own = departments_of(user).first() if user is not None else None
+    own = Department.objects.of_member(user).first() if user is not None else None
     hold = Hold.objects.create(
         parcel_id=parcel_id, kind=kind, reason=reason, external_ref=external_ref, source=source,
         department=own if source == Hold.Source.STAFF else None, placed_by=user, placed_at=timezone.now(),

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
-from reviews.services.notifications import user_group
+from notifications.services import user_group
 
 
 def decided(task):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from civicreview.admin import ReadOnlyAdminMixin
-from reviews.models import Annotation, Comment, Notification, StampDefinition, StandardComment, VersionEvent
+from reviews.models import Annotation, Comment, StampDefinition, StandardComment, VersionEvent
 from reviews.services import stamps
 
 
@@ -32,13 +32,6 @@ class VersionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["type"]
     search_fields = ["ref", "version__document__case__number"]
     list_select_related = ["version__document", "user"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "kind", "text", "created_at", "read_at"]
-    list_filter = ["kind"]
-    search_fields = ["recipient__username", "text"]
 
 
 @admin.register(StampDefinition)

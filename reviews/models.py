@@ -1,4 +1,4 @@
-"""Markups, their comment threads, the per-version event log, presence and notifications."""
+"""Markups, their comment threads, the per-version event log and presence."""
 
 from django.conf import settings
 from django.db import models
@@ -162,24 +162,6 @@ class Presence(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["version", "updated_at"])]
-
-
-class Notification(models.Model):
-    """Something a user should see: a mention, a task, a reminder. Shown in the inbox and live."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=32)
-    text = models.CharField(max_length=500)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self):
-        return f"to {self.recipient}: {self.text[:60]}"
 
 
 class StandardComment(models.Model):

@@ -37,18 +37,6 @@ class CommentSerializer(Shape):
     created_at = Moment(read_only=True)
 
 
-class NotificationSerializer(Shape):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    text = serializers.CharField()
-    url = serializers.CharField()
-    created_at = Moment()
-    read = serializers.SerializerMethodField()
-
-    def get_read(self, notification) -> bool:
-        return notification.read_at is not None
-
-
 class StampSerializer(Shape):
     id = serializers.IntegerField()
     wording = serializers.CharField()

@@ -116,7 +116,7 @@ def search_bounded(user, text, *, offset=0, limit=20):
 def _visible(user):
     return {
         "case": Case.objects.visible_to(user),
-        "sheet": Page.objects.filter(version__in=visible_versions(user).filter(status="ready")),
+        "sheet": Page.objects.filter(version__in=visible_versions(user).filter(status=DocumentVersion.Status.READY)),
         "annotation": readable_annotations(user),
         "comment": readable_replies(user),
     }

@@ -9,12 +9,13 @@ from audit.shapes import AuditEntrySerializer
 from civicreview.shapes import Shape
 from holds.models import Hold
 from holds.shapes import ApplicantHoldSerializer, HoldSerializer
-from reviews.models import Annotation, Comment, Notification, StampDefinition, StandardComment, VersionEvent
+from notifications.models import Notification
+from notifications.shapes import NotificationSerializer
+from reviews.models import Annotation, Comment, StampDefinition, StandardComment, VersionEvent
 from reviews.shapes import (
     AnnotationSerializer,
     CommentSerializer,
     EventSerializer,
-    NotificationSerializer,
     StampDefinitionSerializer,
     StampSerializer,
     StandardCommentSerializer,

@@ -110,6 +110,11 @@ class Workflow(models.Model):
         CORRECTIONS_REQUIRED = "corrections_required", "Corrections required"
         REJECTED = "rejected", "Rejected"
 
+    APPROVED: tuple[str, ...] = (
+        Status.APPROVED,
+        Status.APPROVED_WITH_CONDITIONS,
+    )  # the outcomes that approve the version
+
     version = models.OneToOneField("documents.DocumentVersion", on_delete=models.PROTECT, related_name="workflow")
     case = models.ForeignKey("documents.Case", on_delete=models.PROTECT, related_name="workflows")
     template = models.ForeignKey(WorkflowTemplate, on_delete=models.PROTECT, related_name="workflows")

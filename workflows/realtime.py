@@ -1,5 +1,5 @@
 """/ws/live/: the signed-in user's one live channel. Their notifications and unread count
-(reviews.realtime.inbox), and the screens the page watches (workflows.services.live).
+(notifications.consumer), and the screens the page watches (workflows.services.live).
 
 A page says what it shows: `{"type": "watch", "screen": "tasks"}` (my tasks, the
 dashboard) or `{"type": "watch", "screen": "case", "case": 12}` (a case page's review
@@ -21,9 +21,9 @@ from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 
 from documents.models import Case
+from notifications.consumer import NotificationConsumer
 from reviews.realtime import access
 from reviews.realtime.hub import REJOIN_S
-from reviews.realtime.inbox import NotificationConsumer
 from workflows.services import live
 
 MAX_MESSAGE_CHARS = 1024

@@ -3,19 +3,17 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from documents.models import Case, Department, Document
+from civicreview.errors import Conflict
+from documents.models import Case, Department, Document, DocumentVersion
 from workflows.models import StageRun, Task, Workflow
 
 TASK_RELATED = ["stage", "department", "assignee", "decided_by"]
 LISTING_RELATED = [*TASK_RELATED, "workflow__case", "workflow__version__document"]
-
-
-def member_departments(user):
-    return Department.objects.filter(group__user=user)
 
 
 def headed_departments(user):
@@ -53,15 +51,60 @@ def workflow_of_version(user, version_id):
     return get_object_or_404(with_tasks(visible_workflows(user)), version_id=version_id)
 
 
-def mine_q(user):
-    """The tasks that are the user's to decide: assigned to them, or unassigned and their
-    department's (a review) or a department they head (an approval)."""
-    departments = member_departments(user)
-    headed = headed_departments(user)
-    unassigned = Q(assignee__isnull=True) & (
-        Q(kind=Task.Kind.REVIEW, department__in=departments) | Q(kind=Task.Kind.APPROVAL, department__in=headed)
+def submit_refusal(version):
+    """Why `version` cannot be sent for review now, as the exception to raise, or None: the one
+    rule, raised by the engine's `submit` (under the version's lock) and asked by the case page
+    for the versions it offers."""
+    if version.status == DocumentVersion.Status.PROCESSING:
+        return ValidationError("This version is still being processed; submit it once it is ready.")
+    if version.status != DocumentVersion.Status.READY:
+        return ValidationError(
+            "This version could not be processed; upload the plans again and submit the new version."
+        )
+    document = version.document
+    if document.versions.filter(number__gt=version.number).exclude(status=DocumentVersion.Status.FAILED).exists():
+        return ValidationError(f"Version {version.number} is not the latest of {document.title}; submit the latest.")
+    if Workflow.objects.filter(version=version).exists():
+        return Conflict(f"Version {version.number} of {document.title} was already submitted.")
+    if Workflow.objects.filter(case=document.case_id, status=Workflow.Status.IN_PROGRESS).exists():
+        return Conflict(in_review_refusal(document.case))
+    return None
+
+
+def in_review_refusal(case):
+    return f"{case.number} already has a submission in review; it must finish before the next."
+
+
+def submittable_versions(case):
+    """The versions the case page offers to send for review: each document's latest that did not
+    fail, if `submit_refusal` has nothing against it."""
+    latest = (
+        document.versions.exclude(status=DocumentVersion.Status.FAILED).order_by("-number").first()
+        for document in case.documents.order_by("created_at", "pk")
     )
-    return unassigned | Q(assignee=user)
+    return [version for version in latest if version is not None and submit_refusal(version) is None]
+
+
+# Who decides a task no one is assigned: an approval is for the department's heads, a review for
+# its members. The one rule, as a query over tasks (mine_q) and as the users of a task (deciders).
+DECIDED_BY = {Task.Kind.APPROVAL: "heads", Task.Kind.REVIEW: "members"}
+
+
+def mine_q(user):
+    """The tasks that are the user's to decide: assigned to them, or unassigned and decided by
+    the department's heads or members (DECIDED_BY) when the user is one of them."""
+    departments = {"heads": headed_departments(user), "members": Department.objects.of_member(user)}
+    by_kind = Q()
+    for kind, who in DECIDED_BY.items():
+        by_kind |= Q(kind=kind, department__in=departments[who])
+    return Q(assignee__isnull=True) & by_kind | Q(assignee=user)
+
+
+def deciders(task):
+    """The active users whose task it is to decide: its assignee, else per DECIDED_BY."""
+    if task.assignee_id:
+        return [task.assignee]
+    return list(getattr(task.department, DECIDED_BY[task.kind]).filter(is_active=True))
 
 
 def open_tasks(user, *, mine=True):
@@ -71,34 +114,17 @@ def open_tasks(user, *, mine=True):
     return found.select_related(*LISTING_RELATED).order_by("due_at", "pk")
 
 
-def _may_decide(user_id, member_ids, headed_ids, task):
-    """The rule: a task assigned to someone is theirs; an approval is for the department's
-    heads; a review for its members."""
-    if task.assignee_id is not None:
-        return task.assignee_id == user_id
-    if task.kind == Task.Kind.APPROVAL:
-        return task.department_id in headed_ids
-    return task.department_id in member_ids
-
-
-def _department_ids(user):
-    members = set(member_departments(user).values_list("pk", flat=True))
-    return members, set(headed_departments(user).values_list("pk", flat=True))
-
-
 def may_decide(user, task):
     """Whether the task is the user's to decide (the engine enforces it)."""
-    if not user.is_authenticated:
-        return False
-    return _may_decide(user.pk, *_department_ids(user), task)  # type: ignore[call-arg]  # prepared keeps the signature
+    return user.is_authenticated and Task.objects.filter(pk=task.pk).filter(mine_q(user)).exists()
 
 
 def decidable_ids(user, tasks):
     """The ids of those `tasks`, still open, that the user may decide (for the screens' forms)."""
-    if not user.is_authenticated:
+    pending = [t.pk for t in tasks if t.status == Task.Status.PENDING]
+    if not pending or not user.is_authenticated:
         return set()
-    members, headed = _department_ids(user)
-    return {t.pk for t in tasks if t.status == Task.Status.PENDING and _may_decide(user.pk, members, headed, t)}
+    return set(Task.objects.filter(pk__in=pending).filter(mine_q(user)).values_list("pk", flat=True))
 
 
 BOARD_ROWS = 50  # tasks listed in each of a board's panels, the most urgent first; the counts are of all
@@ -158,12 +184,19 @@ def timeline(workflow):
                 "number": planned["number"],
                 "name": planned["name"],
                 "run": run,
-                "status": run.status if run else ("not_reached" if workflow.finished else "not_started"),
+                "status": stage_status(workflow, run),
                 "tasks": [t for t in tasks if run and t.stage_id == run.pk],
                 "planned": [{**step, "department": departments.get(step["department"])} for step in planned["steps"]],
             }
         )
     return stages
+
+
+def stage_status(workflow, run):
+    """open / closed for a stage that ran (`run`), else not_started, or not_reached once the workflow ended."""
+    if run is not None:
+        return run.status
+    return "not_reached" if workflow.finished else "not_started"
 
 
 def applicant_page(case):
@@ -194,8 +227,13 @@ def applicant_page(case):
 
 # --- what a case's status is -------------------------------------------------------
 
-STATUS_ORDER = ["rejected", "corrections_required", "in_review", "approved", "open"]  # the case takes the first found
-APPROVED_STATUSES = (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS)
+STATUS_ORDER = [  # the case takes the first found
+    Case.Status.REJECTED,
+    Case.Status.CORRECTIONS_REQUIRED,
+    Case.Status.IN_REVIEW,
+    Case.Status.APPROVED,
+    Case.Status.OPEN,
+]
 
 
 @dataclass(frozen=True)
@@ -237,7 +275,7 @@ def case_status(case):
     documents = []
     for document in case.documents.order_by("created_at", "pk").prefetch_related("versions"):
         reviewed = [w for w in workflows if w.version.document_id == document.pk]
-        versions = [v for v in document.versions.all() if v.status != "failed"]
+        versions = [v for v in document.versions.all() if v.status != DocumentVersion.Status.FAILED]
         documents.append(_document_status(lead, document, reviewed, versions, pending))
     under_review = [d for d in documents if d.cycle]
     if not under_review:
@@ -253,7 +291,7 @@ def _document_status(lead, document, reviewed, versions, pending):
     latest = versions[-1] if versions else None
     if not reviewed:
         step = (
-            "Being processed." if latest is None or latest.status == "processing"
+            "Being processed." if latest is None or latest.status == DocumentVersion.Status.PROCESSING
             else f"Version {latest.number} is waiting for {lead} to send it for review."
         )  # fmt: skip
         return DocumentStatus(document, Case.Status.OPEN, 0, f"Received — {kind}", step, lead if latest else "")
@@ -267,7 +305,7 @@ def _document_status(lead, document, reviewed, versions, pending):
         return DocumentStatus(document, Case.Status.IN_REVIEW, cycle, f"In review — {where}", step, who)
     if newer and workflow.status == Workflow.Status.CORRECTIONS_REQUIRED:
         step = (
-            f"Version {latest.number} is being processed." if latest.status == "processing"  # type: ignore[union-attr]
+            f"Version {latest.number} is being processed." if latest.status == DocumentVersion.Status.PROCESSING  # type: ignore[union-attr]
             else f"Version {latest.number} was resubmitted and is waiting for {lead} to send it for review "  # type: ignore[union-attr]
             f"(cycle {cycle + 1})."
         )  # fmt: skip

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from civicreview.shapes import Moment, Shape
 from workflows.models import Decision, StageRun, Task, Workflow
+from workflows.selectors import stage_status
 
 
 class TaskSerializer(Shape):
@@ -95,7 +96,7 @@ class WorkflowSerializer(Shape):
     @extend_schema_field(StageSerializer(many=True))
     def get_stages(self, workflow):
         runs = {run.number: run for run in workflow.stages.all()}
-        stages = [_stage(planned, runs.get(planned["number"]), workflow.finished) for planned in workflow.plan]
+        stages = [_stage(workflow, planned, runs.get(planned["number"])) for planned in workflow.plan]
         return StageSerializer(stages, many=True).data
 
     def get_corrections_letter_url(self, workflow) -> str:
@@ -113,16 +114,11 @@ class WorkflowSerializer(Shape):
         return TaskSerializer(tasks, many=True, context={"now": timezone.now(), **self.context}).data
 
 
-def _stage(planned, run, finished):
-    """open / closed for a stage that ran, else not_started (or not_reached once the workflow ended)."""
-    if run is None:
-        status, opened_at, closed_at = ("not_reached" if finished else "not_started"), None, None
-    else:
-        status, opened_at, closed_at = run.status, run.opened_at, run.closed_at
+def _stage(workflow, planned, run):
     return {
         "number": planned["number"],
         "name": planned["name"],
-        "status": status,
-        "opened_at": opened_at,
-        "closed_at": closed_at,
+        "status": stage_status(workflow, run),
+        "opened_at": run and run.opened_at,
+        "closed_at": run and run.closed_at,
     }

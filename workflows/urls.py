@@ -7,5 +7,4 @@ app_name = "workflows"
 urlpatterns = [
     path("tasks/", views.my_tasks, name="my-tasks"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("inbox/", views.inbox, name="inbox"),
 ]

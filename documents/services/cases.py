@@ -1,12 +1,13 @@
 """Cases: numbering, the departments taking part, and who may see and upload."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from audit.services import record, record_permission_change
+from audit.services import record
 from documents.models import Case, CaseApplicant, CaseGroupObjectPermission, CaseNumberSequence, Department
 
 NUMBER_PREFIXES = {
@@ -20,13 +21,9 @@ NUMBER_PREFIXES = {
 }
 
 
-def departments_of(user):
-    return Department.objects.filter(group__user=user)
-
-
 def may_open_cases(user):
     """Department members and staff open cases; an applicant is invited to one."""
-    return user.is_staff or departments_of(user).exists()
+    return user.is_staff or Department.objects.of_member(user).exists()
 
 
 def next_case_number(kind):
@@ -39,11 +36,10 @@ def next_case_number(kind):
 
 
 @transaction.atomic
-@transaction.atomic
 def create_case(user, *, title, kind, address="", parcel_id="", lead_department=None, departments=()):
     """Open a case led by `lead_department` (by default the user's own department); the API, the
     pages and the admin all open cases here."""
-    own = list(departments_of(user))
+    own = list(Department.objects.of_member(user))
     if lead_department is None:
         if not own:
             raise ValidationError({"lead_department": ["You belong to no department; name the lead department."]})
@@ -114,7 +110,36 @@ def sync_case_permissions(case):
     groups = {d.group_id: d.group for d in Department.objects.select_related("group")}
     for codename, group_id in wanted - set(have):
         assign_perm(codename, groups[group_id], case)
-    record_permission_change(case, before=set(have), after=wanted)
+    _record_permission_change(case, before=set(have), after=wanted)
+
+
+PERMISSION_WORDS = {"view_case": "see the case", "upload_case": "upload its documents"}
+
+
+def _record_permission_change(case, *, before, after):
+    """Audit the case's object permissions going from `before` to `after`, each a set of
+    (codename, group id); nothing is recorded when they are the same."""
+    if before == after:
+        return
+    names = dict(Group.objects.filter(pk__in={g for _, g in before | after}).values_list("pk", "name"))
+
+    def listed(grants):
+        return sorted(f"{codename}:{names.get(group_id, group_id)}" for codename, group_id in grants)
+
+    def described(grants, verb):
+        by_permission = {}
+        for codename, group_id in sorted(grants):
+            by_permission.setdefault(codename, []).append(str(names.get(group_id, group_id)))
+        return [
+            f"{', '.join(sorted(groups))} {verb} {PERMISSION_WORDS.get(codename, codename)}"
+            for codename, groups in by_permission.items()
+        ]
+
+    parts = described(after - before, "may now") + described(before - after, "may no longer")
+    record(
+        "case.permissions", case=case, obj=("case", case.pk), summary=f"Access to {case.number}: {'; '.join(parts)}",
+        before=listed(before), after=listed(after),
+    )  # fmt: skip
 
 
 def can_upload(user, case):

@@ -27,6 +27,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from audit import services as audit
 from civicreview.celery import enqueue_on_commit
 from civicreview.errors import UploadTooLarge
 from civicreview.text import storable
@@ -85,7 +86,7 @@ def add_version(user, document, *, upload, partial=False):
         with _stored(checked) as name, transaction.atomic():
             Document.objects.select_for_update().get(pk=document.pk)  # one number per version
             _refuse_unchanged(document, checked)
-            return _create_version(user, document, checked, name)
+            return _create_version(user, document, checked, name, partial=partial)
 
 
 @contextmanager
@@ -219,8 +220,8 @@ def _stored(checked):
         raise
 
 
-def _create_version(user, document, checked, name):
-    """The version row; processing starts once it is committed."""
+def _create_version(user, document, checked, name, *, partial=False):
+    """The version row, audited; processing starts once it is committed."""
     number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     version = DocumentVersion.objects.create(
         document=document,
@@ -232,6 +233,7 @@ def _create_version(user, document, checked, name):
         uploaded_by=user,
     )
     _store_case_status(document.case)  # a resubmittal changes what the case waits on
+    _record_upload(user, version, partial)
     _process_after_commit(version)
     webhooks.emit(
         "case.received",
@@ -239,6 +241,18 @@ def _create_version(user, document, checked, name):
         case=document.case_id,
     )
     return version
+
+
+def _record_upload(user, version, partial):
+    document = version.document
+    what = "a partial resubmittal of" if partial else "the plans for" if version.number == 1 else "a resubmittal of"
+    audit.record(
+        "version.uploaded", actor=user, case=document.case, obj=("version", version.pk),
+        summary=f"{user.get_username()} uploaded {what} {document.title} as v{version.number} "
+        f"({version.page_count} page{'s' if version.page_count != 1 else ''})",
+        after={"document": document.pk, "title": document.title, "kind": document.kind, "number": version.number,
+               "sha256": version.sha256, "size": version.size, "pages": version.page_count, "partial": partial},
+    )  # fmt: skip
 
 
 def _store_case_status(case):
@@ -475,12 +489,20 @@ def stored_file_path(version, folder):
     yield str(local)
 
 
-def reprocess(version):
-    """Process a version again (an admin's action, e.g. after a failure from a lost worker)."""
+def reprocess(user, version):
+    """`user` (an admin) has a version processed again, e.g. after a failure from a lost worker."""
     with transaction.atomic():
+        version = DocumentVersion.objects.select_for_update().select_related("document__case").get(pk=version.pk)
+        before = {"status": version.status, "error": version.error, "restarts": version.restarts}
         DocumentVersion.objects.filter(pk=version.pk).update(
             status=DocumentVersion.Status.PROCESSING, error="", pages_done=0, processed_at=None,
             progressed_at=timezone.now(), restarts=0,
+        )  # fmt: skip
+        audit.record(
+            "version.reprocessed", actor=user, case=version.document.case, obj=("version", version.pk),
+            summary=f"{user.get_username()} had {version.document.title} v{version.number} processed again "
+            f"(it was {version.get_status_display().lower()})",
+            before=before, after={"status": DocumentVersion.Status.PROCESSING, "error": "", "restarts": 0},
         )  # fmt: skip
         _process_after_commit(version)
 

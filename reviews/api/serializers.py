@@ -16,11 +16,6 @@ class AnnotationChangeSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Annotation.Category.choices, required=False)
 
 
-class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
-    marked = serializers.IntegerField(read_only=True)
-
-
 class PageScaleSerializer(serializers.Serializer):
     number = serializers.IntegerField(read_only=True)
     scale = serializers.JSONField(help_text='{"ratio": 48, "unit": "ft", "label": "1/4\\" = 1\'-0\\""} or null.')

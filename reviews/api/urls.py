@@ -15,6 +15,4 @@ urlpatterns = [
     path("standard-comments/", chest.StandardComments.as_view(), name="standard-comments"),
     path("standard-comments/<int:pk>/", chest.StandardCommentDetail.as_view(), name="standard-comment-detail"),
     path("stamps/", chest.Stamps.as_view(), name="stamps"),
-    path("notifications/", views.Notifications.as_view(), name="notifications"),
-    path("notifications/read/", views.NotificationsRead.as_view(), name="notifications-read"),
 ]

@@ -10,19 +10,12 @@ from documents.selectors import visible_version
 from reviews.api.chest import SUMMARY_FILTERS
 from reviews.api.serializers import (
     AnnotationChangeSerializer,
-    MarkReadSerializer,
     PageScaleSerializer,
     PlaceSerializer,
     VersionChangesSerializer,
 )
-from reviews.services import annotations, audience, cycles, events, notifications, sheets, summary
-from reviews.shapes import (
-    AnnotationSerializer,
-    CommentSerializer,
-    EventSerializer,
-    HiddenEventSerializer,
-    NotificationSerializer,
-)
+from reviews.services import annotations, audience, cycles, events, sheets, summary
+from reviews.shapes import AnnotationSerializer, CommentSerializer, EventSerializer, HiddenEventSerializer
 
 
 def _int(value, field):
@@ -98,26 +91,6 @@ class VersionEvents(APIView):
         after = _int(request.query_params.get("after", 0), "after")
         found = [event.message() for event in events.events_after(version.pk, after)[:1000]]
         return Response(audience.events_for(request.user, version, found))
-
-
-class Notifications(APIView):
-    """The user's notifications, newest first (`?unread=1`: only those not read yet)."""
-
-    @extend_schema(parameters=[OpenApiParameter("unread", bool)], responses=NotificationSerializer(many=True))
-    def get(self, request):
-        found = notifications.inbox(request.user, unread_only=request.query_params.get("unread") in ("1", "true"))
-        return Response(NotificationSerializer(found[:200], many=True).data)
-
-
-class NotificationsRead(APIView):
-    """Mark notifications read: `{"ids": [...]}`, or all of them without ids."""
-
-    @extend_schema(request=MarkReadSerializer, responses={200: MarkReadSerializer})
-    def post(self, request):
-        ids = request.data.get("ids")
-        if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
-            raise ValidationError({"ids": ["ids must be a list of notification ids."]})
-        return Response({"marked": notifications.mark_read(request.user, ids)})
 
 
 class PageSettings(APIView):

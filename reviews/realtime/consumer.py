@@ -17,7 +17,7 @@ from channels.layers import get_channel_layer
 from django.db import InterfaceError, OperationalError
 
 from civicreview import parsers
-from civicreview.errors import describe
+from civicreview.errors import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, describe
 from documents.models import DocumentVersion
 from documents.selectors import may_see_version, reviews_version
 from reviews.markup_rules import is_number
@@ -33,7 +33,6 @@ MAX_MESSAGE_BYTES = 64 * 1024
 MAX_COORDINATE = 1e6  # a cursor's x and y, in PDF points: far beyond any sheet
 RESUME_PAGE = 1000  # events in one answer to `resume`, as over HTTP
 
-CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4401, 4403, 4404
 CLOSE_TOO_SLOW = 4008  # fell OUTBOX_FRAMES behind: the client reconnects and resumes from the log
 
 

@@ -24,11 +24,11 @@ from documents.selectors import (
     sheet_name_in,
     visible_version,
 )
+from notifications import services as notifications
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
-from reviews.services import audience, events, locks, notifications, stamps
+from reviews.services import audience, events, locks, review_state, stamps
 from reviews.shapes import AnnotationSerializer, CommentSerializer
-from workflows.selectors import finished_review
 
 annotation_json = render(AnnotationSerializer)
 comment_json = render(CommentSerializer)
@@ -49,8 +49,9 @@ def reviewing_department(user, version):
 @prepared(key=lambda user, version: (user.pk, version.pk))  # asked before every change
 def _reviewing_department(user, version):
     return (
-        Department.objects.filter(group__user=user, cases=version.document.case_id)
-        .annotate(finished=finished_review(version))
+        Department.objects.of_member(user)
+        .filter(cases=version.document.case_id)
+        .annotate(finished=review_state.finished_review(version))
         .order_by("pk")
         .values("id", "slug", "name", "group_id", "color", "finished")
     )
@@ -59,9 +60,7 @@ def _reviewing_department(user, version):
 def reviewer_json(user, version_id):
     """Who the user is on this version, and what the markup tools should let them do."""
     version = visible_version(user, version_id)
-    department = (
-        reviewing_department(user, version) or Department.objects.filter(group__user=user).order_by("pk").first()
-    )
+    department = reviewing_department(user, version) or Department.objects.of_member(user).order_by("pk").first()
     return {
         "id": user.pk,
         "username": user.username,
@@ -99,7 +98,7 @@ def require_markup_open(annotation):
     included. (Its own members are stopped earlier, by `require_department`.)"""
     finished = (
         Department.objects.filter(pk=annotation.department_id)
-        .annotate(finished=finished_review(annotation.version))
+        .annotate(finished=review_state.finished_review(annotation.version))
         .values_list("finished", flat=True)
         .first()
     )

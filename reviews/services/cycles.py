@@ -255,7 +255,7 @@ def changes_json(user, version_id):
         first = earlier is None and version.status == DocumentVersion.Status.READY
         return {
             "previous": earlier,
-            "status": "ready" if first else "pending",
+            "status": VersionChanges.Status.READY if first else VersionChanges.Status.PENDING,
             "sheets": [
                 {"page": number, "label": label, "previous_page": None, "change": "added"}
                 for number, label in (_sheets(version) if first else [])

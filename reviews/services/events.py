@@ -14,13 +14,12 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from audit.services import record_markup_change
 from civicreview.errors import Conflict
 from civicreview.prepared import insert, prepared
 from civicreview.text import storable
 from documents.models import DocumentVersion
 from reviews.models import VersionEvent
-from reviews.services import locks
+from reviews.services import locks, markup_audit
 
 
 def group_name(version_id):
@@ -34,7 +33,7 @@ def record(version, *, type, user, ref, data):
     # robust: with the channel layer down the change still stands; clients catch up from the log.
     # Registered first, so the broadcast goes out before what the audit entry sets off (the case page's push).
     transaction.on_commit(lambda: broadcast(version.pk, event.message()), robust=True)
-    record_markup_change(version, type=type, user=user, data=data)
+    markup_audit.record_change(version, type=type, user=user, data=data)
     return event
 
 

@@ -10,9 +10,7 @@ deletion, reply or sheet scale is then refused with `VersionLocked` (409 over HT
 from civicreview.errors import Conflict
 from civicreview.prepared import prepared
 from documents.models import DocumentVersion
-from workflows.models import Workflow
-
-APPROVED = (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS)
+from reviews.services import review_state
 
 
 class VersionLocked(Conflict):
@@ -47,9 +45,9 @@ def reason(row):
         return (
             f"Version {row['number']} is read-only: version {newer} replaced it. Mark up and answer on version {newer}."
         )
-    if row["workflow__status"] in APPROVED:
-        label = Workflow.Status(row["workflow__status"]).label.lower()
-        return f"This version was {label} and is locked: its markups can no longer change. Mark up a newer version instead."
+    label = review_state.locking_outcomes().get(row["workflow__status"])
+    if label is not None:
+        return f"This version was {label.lower()} and is locked: its markups can no longer change. Mark up a newer version instead."
     return None
 
 

@@ -23,7 +23,7 @@ def usable_by(departments):
 
 def stamps_for(user):
     """The stamps offered to the user: those of the departments they belong to."""
-    return usable_by(Department.objects.filter(group__user=user))
+    return usable_by(Department.objects.of_member(user))
 
 
 stamp_json = render(StampSerializer)

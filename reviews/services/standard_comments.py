@@ -22,7 +22,7 @@ FIELDS = {"shortcut", "code", "text"}
 def library_for(user):
     """Standard comments the user may use: their departments' (every department's, for an admin)
     and their own."""
-    departments = Department.objects.all() if user.is_staff else Department.objects.filter(group__user=user)
+    departments = Department.objects.all() if user.is_staff else Department.objects.of_member(user)
     return StandardComment.objects.filter(Q(department__in=departments) | Q(owner=user)).select_related("department")
 
 
@@ -43,7 +43,7 @@ def create(user, data):
     comment = StandardComment(owner=user)
     if data.get("department") not in (None, ""):
         comment.owner, comment.department = None, _kept_department(user, data["department"])
-    elif not (user.is_staff or Department.objects.filter(group__user=user).exists()):
+    elif not (user.is_staff or Department.objects.of_member(user).exists()):
         raise PermissionDenied("Standard comments are for the departments' reviewers.")
     _apply(comment, {"code": "", **{k: v for k, v in data.items() if k in FIELDS}}, required=True)
     return _saved(user, comment, "created", before=None)

@@ -6,6 +6,7 @@ import csv
 import io
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -14,7 +15,6 @@ from documents.selectors import reviews_version
 from reviews import markup_rules as rules
 from reviews.models import Annotation, Comment
 from reviews.services import audience
-from workflows.services import letters
 
 FILTERS = ("page", "status", "category", "department", "author", "kind")
 COLUMNS = [
@@ -125,7 +125,7 @@ def as_pdf(version, found, *, filters):
     case = version.document.case
     data = {
         "title": f"{case.number} markup summary",
-        "author": letters.ORGANIZATION,
+        "author": settings.ORGANIZATION_NAME,
         "subject": case.title,
         "footer": f"{case.number} · {version.document.title} v{version.number} · markup summary",
         "case_number": case.number,

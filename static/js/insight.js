@@ -1,7 +1,7 @@
 // The dashboard's figures: fetched from /api/insight/ with the form's filters, drawn as charts
 // (Chart.js, served from npm as a static file) beside tables that hold the same figures, and
 // offered as CSV with the same filters. Drawn again whenever a decision is pushed on the user's
-// socket ("civicreview:decision", static/js/notifications.js), one read at a time.
+// socket ("civicreview:decision", static/js/notifications/socket.js), one read at a time.
 import { apiFetch } from "./api.js";
 
 const root = /** @type {HTMLElement} */ (document.getElementById("insight"));

@@ -1,5 +1,5 @@
 // The signed-in user's one live channel (/ws/live/), shared by every module on the page: the
-// Inbox count (notifications.js) and the screens that follow changes (workflows/live.js).
+// Inbox count (notifications/socket.js) and the screens that follow changes (workflows/live.js).
 import { LiveSocket } from "./realtime.js";
 
 /** @type {LiveSocket | undefined} */

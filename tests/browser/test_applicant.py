@@ -23,6 +23,7 @@ from documents.models import Case, Department
 from documents.services import cases, intake
 from reviews.services import annotations
 from tests.browser.pdfs import sheet_set
+from workflows import selectors
 from workflows.services import engine
 from workflows.models import Task
 User = get_user_model()
@@ -41,7 +42,7 @@ annotations.create_annotation(fire, version.pk, {**cloud, "page": 1, "text": "@b
 annotations.add_comment(fire, correction["id"], "Per IFC 1010.", visibility="applicant")
 annotations.add_comment(fire, correction["id"], "Reviewer-only remark")
 for task in Task.objects.filter(workflow=workflow, status="pending"):
-    engine.decide(engine.responsible_users(task)[0], task.pk, "corrections_required")
+    engine.decide(selectors.deciders(task)[0], task.pk, "corrections_required")
 engine.route(workflow.pk)
 print(json.dumps({"id": case.pk, "number": case.number, "correction": correction["id"]}))
 """
@@ -94,6 +95,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from documents.models import Case, Department
 from documents.services import cases, intake
 from tests.browser.pdfs import sheet_set
+from workflows import selectors
 from workflows.services import engine
 from workflows.models import Task, Workflow
 User = get_user_model()
@@ -108,7 +110,7 @@ workflow = engine.submit(planner, version.pk, departments=["fire"])
 while Task.objects.filter(workflow=workflow, status="pending").exists():
     for task in Task.objects.filter(workflow=workflow, status="pending"):
         decision = "approved_with_conditions" if task.kind == "review" else "approved"
-        engine.decide(engine.responsible_users(task)[0], task.pk, decision, "Keep the fire lane clear.")
+        engine.decide(selectors.deciders(task)[0], task.pk, decision, "Keep the fire lane clear.")
     engine.route(workflow.pk)
 workflow.refresh_from_db()
 assert workflow.approved_set, workflow.status

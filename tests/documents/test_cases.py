@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from guardian.shortcuts import get_groups_with_perms
 
+from audit.models import AuditEntry
 from documents.models import Case
 from documents.services import cases
 from tests.factories import CaseFactory, UserFactory
@@ -198,6 +199,25 @@ def test_can_upload_is_for_the_lead_departments_members(demo):
     assert not cases.can_upload(demo.building, case)
     assert not cases.can_upload(demo.fire, case)
     assert not cases.can_upload(demo.outsider, case)
+
+
+def test_granting_and_revoking_access_is_audited(demo):
+    case = CaseFactory(lead_department=demo.departments["planning"], departments=[demo.departments["fire"]])
+
+    cases.set_departments(case, [demo.departments["building"]])
+
+    entry = AuditEntry.objects.filter(action="case.permissions").last()
+    assert entry.summary == f"Access to {case.number}: Building may now see the case; Fire may no longer see the case"
+    assert "view_case:Fire" in entry.before_data and "view_case:Building" in entry.after_data
+
+
+def test_setting_the_same_departments_audits_nothing(demo):
+    case = CaseFactory(lead_department=demo.departments["planning"], departments=[demo.departments["fire"]])
+    count = AuditEntry.objects.count()
+
+    cases.set_departments(case, [demo.departments["fire"]])
+
+    assert AuditEntry.objects.count() == count
 
 
 # --- visibility -------------------------------------------------------------------

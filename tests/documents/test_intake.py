@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 
+from audit.models import AuditEntry
 from civicreview.errors import UploadTooLarge
 from documents.models import Document, DocumentVersion, Page
 from documents.services import intake
@@ -89,6 +90,24 @@ def test_resubmittals_are_numbered_two_three_and_so_on(demo, case):
     assert len({v.sha256 for v in document.versions.all()}) == 3
 
 
+def test_each_upload_is_audited_with_its_file(demo, case):
+    data = sheet_pdf(pages=3)
+    document = intake.add_document(demo.planner, case, title="Plans", upload=upload(data=data))
+    second = intake.add_version(demo.planning_head, document, upload=upload(data=sheet_pdf(pages=1)))
+
+    first, resubmitted = AuditEntry.objects.filter(action="version.uploaded").order_by("seq")
+    assert (first.actor_name, first.case_id, first.object_type, first.object_id) == (
+        "planner", case.pk, "version", str(document.versions.get(number=1).pk),
+    )  # fmt: skip
+    assert first.summary == "planner uploaded the plans for Plans as v1 (3 pages)"
+    assert first.after_data == {
+        "document": document.pk, "title": "Plans", "kind": "plan_set", "number": 1,
+        "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "pages": 3, "partial": False,
+    }  # fmt: skip
+    assert (resubmitted.actor_name, resubmitted.object_id) == ("planning_head", str(second.pk))
+    assert resubmitted.summary == "planning_head uploaded a resubmittal of Plans as v2 (1 page)"
+
+
 def test_version_numbers_count_per_document(demo, case):
     plans = intake.add_document(demo.planner, case, title="Plans", upload=upload())
     report = intake.add_document(demo.planner, case, title="Report", upload=upload())
@@ -132,6 +151,7 @@ def nothing_stored(case, media_files):
     assert not Document.objects.exists()
     assert not DocumentVersion.objects.exists()
     assert media_files() == []
+    assert not AuditEntry.objects.filter(action="version.uploaded").exists()
 
 
 REFUSALS = [

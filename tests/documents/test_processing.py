@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import OperationalError
 from PIL import Image
 
+from audit.models import AuditEntry
 from documents import pdf
 from documents.models import DocumentVersion, Page
 from documents.services import intake
@@ -128,24 +129,30 @@ def test_identical_files_share_their_thumbnails_and_reprocessing_one_keeps_the_o
     intake.process_version(second.pk)
     assert thumbnails(first) == thumbnails(second)
 
-    intake.reprocess(first)  # in a `db` test, the task is left for after a commit that never comes
+    intake.reprocess(demo.admin, first)  # in a `db` test, the task is left for after a commit that never comes
     intake.process_version(first.pk)
 
     assert all(default_storage.exists(name) for name in thumbnails(second))
     assert len([name for name in media_files() if name.startswith("thumbnails/")]) == 2
 
 
-def test_reprocess_puts_a_failed_version_back_to_processing_and_runs_it_after_commit(uploaded, after_commit):
+def test_reprocess_puts_a_failed_version_back_to_processing_and_runs_it_after_commit(demo, uploaded, after_commit):
     version = uploaded()
     DocumentVersion.objects.filter(pk=version.pk).update(status="failed", error="Lost worker")
 
     with after_commit():
-        intake.reprocess(version)
+        intake.reprocess(demo.admin, version)
         version.refresh_from_db()
         assert (version.status, version.error) == ("processing", "")
 
     version.refresh_from_db()
     assert (version.status, version.error, version.pages.count()) == ("ready", "", 3)
+    entry = AuditEntry.objects.get(action="version.reprocessed")
+    assert (entry.actor_name, entry.case_id, entry.object_id) == ("admin", version.document.case_id, str(version.pk))
+    assert (entry.before_data["status"], entry.before_data["error"], entry.after_data["status"]) == (
+        "failed", "Lost worker", "processing",
+    )  # fmt: skip
+    assert entry.summary == "admin had Plans v1 processed again (it was failed)"
 
 
 # --- failures: a failed version with its reason, and no pages or thumbnails ----------------------
@@ -326,11 +333,11 @@ def test_a_version_that_keeps_stalling_fails_with_the_reason_and_no_pages(upload
     assert not intake._current(run_that_stalled).exists(), "the stalled run, were it alive, may write nothing more"
 
 
-def test_reprocess_starts_the_count_of_restarts_afresh(uploaded, settings):
+def test_reprocess_starts_the_count_of_restarts_afresh(demo, uploaded, settings):
     version = uploaded()
     DocumentVersion.objects.filter(pk=version.pk).update(status="failed", restarts=settings.PROCESSING_MAX_RESTARTS)
 
-    intake.reprocess(version)
+    intake.reprocess(demo.admin, version)
 
     version.refresh_from_db()
     assert (version.status, version.restarts) == ("processing", 0)

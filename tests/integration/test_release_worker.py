@@ -7,7 +7,8 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from audit.services import verify
-from reviews.models import Annotation, Notification
+from notifications.models import Notification
+from reviews.models import Annotation
 from reviews.services import annotations
 from tests.factories import Demo
 from tests.integration.conftest import wait_for

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from audit.models import AuditEntry, ChainHead, chain_of
 from audit.services import verify
-from reviews.models import Notification
+from notifications.models import Notification
 from tests.factories import Demo
 from tests.integration.conftest import TEST_REDIS_URL, wait_for
 from tests.workflows.conftest import Plans

@@ -6,6 +6,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from documents.models import DocumentVersion, VersionChanges
 from documents.services import cases, changes, intake
 from reviews.models import Annotation, Comment
@@ -267,6 +268,9 @@ def test_a_partial_resubmittal_replaces_the_sheets_with_the_same_labels(demo, fi
         "unchanged",
     ]
     assert Annotation.objects.filter(version=second).count() == 2, "the correction and the note, both carried"
+    uploaded = AuditEntry.objects.get(action="version.uploaded", object_id=str(second.pk))
+    assert (uploaded.actor_name, uploaded.after_data["partial"]) == ("applicant", True)
+    assert uploaded.summary.startswith("applicant uploaded a partial resubmittal of ")
 
 
 @pytest.mark.parametrize(

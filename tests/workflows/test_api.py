@@ -6,7 +6,7 @@ from guardian.models import GroupObjectPermission
 
 from audit.models import AuditEntry
 from documents.models import Case, CaseGroupObjectPermission, DocumentVersion
-from reviews.models import Notification
+from notifications.models import Notification
 from tests.factories import VersionFactory
 from workflows.models import StageRun, Task, Workflow
 
@@ -274,7 +274,7 @@ def test_outsiders_get_404_everywhere(as_user, api, plans, submit):
     assert api.get("/api/tasks/").status_code == 401
 
 
-def test_the_case_audit_lists_who_did_what(as_user, plans, submit, decide):
+def test_submitting_and_deciding_are_in_the_case_audit(as_user, plans, submit, decide):
     submit()
     decide("fire", "review", "approved", comment="Fine")
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviews.models import Notification
+from notifications.models import Notification
 from tests.properties import PROPERTY_SETTINGS, dumps, field, objects, texts
 from workflows.models import Task, Workflow
 

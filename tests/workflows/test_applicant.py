@@ -8,7 +8,8 @@ import pytest
 
 from audit.models import AuditEntry
 from documents.models import CaseApplicant
-from reviews.models import Annotation, Comment, Notification
+from notifications.models import Notification
+from reviews.models import Annotation, Comment
 from reviews.services import annotations
 from tests.factories import CaseFactory, upload
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from reviews.models import Notification
+from notifications.models import Notification
 from workflows.models import DigestSent
 from workflows.services import deadlines
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import verify
 from documents.models import Case
-from reviews.models import Notification
+from notifications.models import Notification
 from workflows.models import Holiday, StageRun, Task, Workflow, WorkflowStage, WorkflowStep
 from workflows.services import engine
 from workflows.services.business_days import add_business_days, end_of, start_of

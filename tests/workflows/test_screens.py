@@ -1,9 +1,8 @@
-"""The screens: my tasks, the head's dashboard, the inbox, the case page's review section, and
-the stamps by which they know they changed (their live channel: test_live.py)."""
+"""The screens: my tasks, the head's dashboard, the case page's review section, and the stamps
+by which they know they changed (their live channel: test_live.py)."""
 
 import pytest
 
-from reviews.services.notifications import notify
 from tests.factories import CaseFactory, DocumentFactory, VersionFactory
 from workflows import selectors
 from workflows.services import live
@@ -105,15 +104,6 @@ def test_the_case_page_offers_the_fire_reviewer_their_decision_only(plans, submi
     assert f'data-decide-task="{plans.task("fire").pk}"' in page
     assert f'data-decide-task="{plans.task("building").pk}"' not in page
     assert 'data-testid="submit-form"' not in page
-
-
-def test_the_inbox_lists_notifications_newest_first(plans, browser_as):
-    notify([plans.demo.fire], kind="task.assigned", text="first")
-    notify([plans.demo.fire], kind="task.reminder", text="second")
-
-    page = browser_as(plans.demo.fire).get("/inbox/").content.decode()
-
-    assert page.index("second") < page.index("first") and "2 unread" in page
 
 
 def test_the_stamps_move_when_the_workflow_moves(plans, submit, decide):

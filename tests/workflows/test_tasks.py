@@ -3,6 +3,7 @@ sweeps."""
 
 import datetime
 
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from civicreview.celery import app
@@ -57,3 +58,14 @@ def test_the_due_date_sweep_reminds_and_escalates(plans, submit):
 
     assert tasks.send_due_reminders.delay().get() == {"reminded": 1, "escalated": 1}
     assert tasks.send_due_reminders.delay().get() == {"reminded": 0, "escalated": 0}
+
+
+def test_every_task_of_ours_retries_by_the_one_policy_in_settings(settings):
+    ours = [task for name, task in app.tasks.items() if name.split(".")[0] in ("documents", "workflows", "webhooks")]
+
+    assert len(ours) >= 8
+    for task in ours:
+        assert (task.max_retries, task.retry_backoff_max) == (
+            settings.TASK_MAX_RETRIES, settings.TASK_RETRY_BACKOFF_MAX_S,
+        ), task.name  # fmt: skip
+        assert set(task.autoretry_for) == {OperationalError, InterfaceError}, task.name

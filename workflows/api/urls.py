@@ -10,5 +10,4 @@ urlpatterns = [
     path("workflows/<int:pk>/", views.WorkflowDetail.as_view(), name="workflow-detail"),
     path("tasks/", views.TaskList.as_view(), name="task-list"),
     path("tasks/<int:pk>/decision/", views.TaskDecision.as_view(), name="task-decision"),
-    path("cases/<int:pk>/audit/", views.CaseAudit.as_view(), name="case-audit"),
 ]

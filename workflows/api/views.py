@@ -1,7 +1,6 @@
 """Thin API views over workflows.services: parse, call, render."""
 
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,9 +8,6 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import entries_for_case
-from audit.shapes import AuditEntrySerializer
-from documents.models import Case
 from workflows import selectors
 from workflows.api.serializers import DecisionSerializer, SubmitSerializer
 from workflows.services import approved_set, engine, letters
@@ -87,13 +83,3 @@ class ApprovedSet(APIView):
         response = FileResponse(stored.open("rb"), content_type="application/pdf", as_attachment=True, filename=name)
         response["Cache-Control"] = "private, no-cache"
         return response
-
-
-class CaseAudit(APIView):
-    """The case's audit trail, oldest first: who did what, when, and what changed."""
-
-    @extend_schema(responses=AuditEntrySerializer(many=True))
-    def get(self, request, pk):
-        # its reviewers only: the trail tells every markup change, internal ones included
-        case = get_object_or_404(Case.objects.reviewed_by(request.user), pk=pk)
-        return Response(AuditEntrySerializer(entries_for_case(case.pk), many=True).data)

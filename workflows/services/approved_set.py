@@ -33,9 +33,9 @@ from reportlab.pdfgen.canvas import Canvas
 from audit import services as audit
 from documents import pdf
 from documents.selectors import visible_version
-from reviews.services.notifications import notify
+from notifications.services import notify
 from workflows.models import Workflow
-from workflows.services.letters import APPROVED, approving_head, full_name
+from workflows.services.letters import approving_head, full_name
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def write(workflow_id):
     """Write the approved set of an approved workflow; returns its audit facts, or None when
     there is nothing to do (not approved, or already written)."""
     workflow = Workflow.objects.select_related("case__lead_department", "version__document").get(pk=workflow_id)
-    if workflow.status not in APPROVED or workflow.approved_set or workflow.approved_set_error:
+    if workflow.status not in Workflow.APPROVED or workflow.approved_set or workflow.approved_set_error:
         return None
     heading, lines = stamp_lines(workflow)
     version = workflow.version
@@ -197,7 +197,9 @@ def approved_set_for(user, version_id):
 def missing(*, older_than):
     """Approved workflows finished before `older_than` whose set is not written (a lost message)."""
     return list(
-        Workflow.objects.filter(status__in=APPROVED, approved_set="", approved_set_error="", finished_at__lt=older_than)
+        Workflow.objects.filter(
+            status__in=Workflow.APPROVED, approved_set="", approved_set_error="", finished_at__lt=older_than
+        )
         .order_by("pk")
         .values_list("pk", flat=True)
     )

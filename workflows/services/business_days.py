@@ -50,6 +50,16 @@ def end_of(day: datetime.date, tz: datetime.tzinfo) -> datetime.datetime:
     return start_of(day + ONE_DAY, tz)
 
 
+def last_day(due_at: datetime.datetime) -> datetime.date:
+    """The last day a task due at `due_at` may be done on, in local time (`due_at` is its end)."""
+    return timezone.localtime(due_at - datetime.timedelta(microseconds=1)).date()
+
+
+def last_day_text(due_at: datetime.datetime) -> str:
+    """The last day as notifications and the audit trail say it: "Mon Dec 8"."""
+    return f"{last_day(due_at):%a %b} {last_day(due_at).day}"
+
+
 def due_dates(
     opened_at: datetime.datetime,
     business_days: int,

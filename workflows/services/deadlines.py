@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import services as audit
-from reviews.services.notifications import notify
+from notifications.services import notify
 from workflows.models import DigestSent, Task, Workflow
+from workflows.selectors import deciders
 from workflows.services import business_days, live
-from workflows.services.engine import responsible_users
+from workflows.services.engine import describe
 
 DIGEST_HOUR = 7  # local time: heads find it when their day starts
 BATCH = 500
@@ -26,15 +27,6 @@ def _open(now):
     return Task.objects.filter(status=Task.Status.PENDING, workflow__status=Workflow.Status.IN_PROGRESS).select_related(
         "department", "workflow__case", "workflow__version__document", "assignee"
     )
-
-
-def _about(task):
-    version = task.workflow.version
-    return f"{task.workflow.case.number} {version.document.title} v{version.number}"
-
-
-def _due(task):
-    return timezone.localtime(task.due_at - datetime.timedelta(microseconds=1)).strftime("%a %b %-d")
 
 
 def send_reminders(now=None):
@@ -48,11 +40,11 @@ def send_reminders(now=None):
             ):
                 continue  # another sweep got there first, or it was decided meanwhile
             notify(
-                responsible_users(task),
+                deciders(task),
                 kind="task.reminder",
-                text=f"Due {_due(task)}: {_about(task)}, {task.get_kind_display().lower()} for {task.department.name}.",
+                text=f"Due {business_days.last_day_text(task.due_at)}: {describe(task.workflow)}, {task.get_kind_display().lower()} for {task.department.name}.",
                 url=reverse("documents:viewer", args=[task.workflow.version_id]),
-                subject=f"Reminder: {task.workflow.case.number} is due {_due(task)}",
+                subject=f"Reminder: {task.workflow.case.number} is due {business_days.last_day_text(task.due_at)}",
             )
         sent += 1
     return sent
@@ -72,13 +64,13 @@ def escalate_overdue(now=None):
             notify(
                 heads,
                 kind="task.overdue",
-                text=f"Overdue since {_due(task)}: {task.department.name}'s {task.get_kind_display().lower()} of {_about(task)}.",
+                text=f"Overdue since {business_days.last_day_text(task.due_at)}: {task.department.name}'s {task.get_kind_display().lower()} of {describe(task.workflow)}.",
                 url=reverse("workflows:dashboard"),
                 subject=f"Overdue: {task.workflow.case.number} ({task.department.name})",
             )
             audit.record(
                 "task.escalated", actor=None, case=task.workflow.case, obj=("task", task.pk),
-                summary=f"{task.department.name}'s {task.get_kind_display().lower()} is overdue (due {_due(task)}); "
+                summary=f"{task.department.name}'s {task.get_kind_display().lower()} is overdue (due {business_days.last_day_text(task.due_at)}); "
                 f"escalated to {', '.join(h.get_username() for h in heads) or 'nobody (the department has no head)'}",
                 after={"escalated_at": now, "due_at": task.due_at, "heads": [h.get_username() for h in heads]},
             )  # fmt: skip
@@ -123,6 +115,8 @@ def digest_text(head, now):
         overdue = [t for t in pending if t.due_at <= now]
         line = f"{department.name}: {len(reviews)} review(s) open, {len(approvals)} approval(s) awaiting you, {len(overdue)} overdue."
         if overdue:
-            line += " Overdue: " + "; ".join(f"{t.workflow.case.number} (due {_due(t)})" for t in overdue[:5])
+            line += " Overdue: " + "; ".join(
+                f"{t.workflow.case.number} (due {business_days.last_day_text(t.due_at)})" for t in overdue[:5]
+            )
         parts.append(line)
     return " ".join(parts) if parts else None

@@ -32,7 +32,7 @@ from documents.selectors import visible_version
 from documents.services.cases import can_upload, set_departments
 from holds import services as holds
 from insight import live as insight_live
-from reviews.services.notifications import notify
+from notifications.services import notify
 from webhooks import services as webhooks
 from workflows import selectors
 from workflows.models import Decision, StageRun, Task, Workflow, WorkflowStep, WorkflowTemplate
@@ -67,23 +67,18 @@ def submit(user, version_id, *, template="standard", departments=()):
             raise PermissionDenied(
                 f"Only members of {case.lead_department.name}, which leads this case, submit its plans for review."
             )
-        _check_submittable(version)
+        refusal = selectors.submit_refusal(version)
+        if refusal is not None:
+            raise refusal
         template = _template(template)
-        chosen = _departments(departments)
-        if Workflow.objects.filter(version=version).exists():
-            raise Conflict(f"Version {version.number} of {version.document.title} was already submitted.")
-        if Workflow.objects.filter(case=case, status=Workflow.Status.IN_PROGRESS).exists():
-            raise Conflict(f"{case.number} already has a submission in review; it must finish before the next.")
-        plan = resolve_plan(template, case, chosen)
+        plan = resolve_plan(template, case, _departments(departments))
         try:
             with transaction.atomic():
                 workflow = Workflow.objects.create(
                     version=version, case=case, template=template, plan=plan, submitted_by=user, submitted_at=now
                 )
         except IntegrityError:  # another version of the case submitted at the same moment
-            raise Conflict(
-                f"{case.number} already has a submission in review; it must finish before the next."
-            ) from None
+            raise Conflict(selectors.in_review_refusal(case)) from None
         store_case_status(case, now)
         tasks = _open_stage(workflow, 1, now)
         workflow.save(update_fields=["stage", "changed_at"])
@@ -109,18 +104,6 @@ def submit(user, version_id, *, template="standard", departments=()):
             case=case,
         )  # fmt: skip
     return workflow
-
-
-def _check_submittable(version):
-    if version.status == DocumentVersion.Status.PROCESSING:
-        raise ValidationError("This version is still being processed; submit it once it is ready.")
-    if version.status != DocumentVersion.Status.READY:
-        raise ValidationError("This version could not be processed; upload the plans again and submit the new version.")
-    newer = version.document.versions.filter(number__gt=version.number).exclude(status=DocumentVersion.Status.FAILED)
-    if newer.exists():
-        raise ValidationError(
-            f"Version {version.number} is not the latest of {version.document.title}; submit the latest."
-        )
 
 
 def _template(slug):
@@ -256,7 +239,7 @@ def _would_approve(workflow, task, decision):
     step = machine.route(
         decisions, last_stage=workflow.stage >= len(workflow.plan), with_conditions=bool(workflow.conditions)
     )
-    return step.status in (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS)
+    return step.status in Workflow.APPROVED
 
 
 def _not_yours(task):
@@ -387,14 +370,14 @@ def _finish(workflow, status, now):
     extra = {"released": release.release_cycle(workflow, now)}  # before the letter: it prints what was released
     if status == Workflow.Status.CORRECTIONS_REQUIRED:
         extra["corrections_letter"] = letters.issue(workflow, now)
-    elif status in letters.APPROVED:
+    elif status in Workflow.APPROVED:
         extra["approval_letter"] = letters.issue(workflow, now)
         _write_approved_set_after_commit(workflow.pk)
     _notify_finished(workflow)
     insight_live.finished(workflow)
     outcome = {"workflow": workflow.pk, "version": workflow.version_id, "outcome": status}
     webhooks.emit("case.decided", outcome, case=workflow.case_id)
-    if status in (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS):
+    if status in Workflow.APPROVED:
         webhooks.emit("case.approved", outcome, case=workflow.case_id)
     return extra
 
@@ -456,31 +439,18 @@ def reconcile(*, now=None, grace=None):
 # --- notifications ----------------------------------------------------------------
 
 
-def responsible_users(task):
-    """Who must act on the task: its assignee, else the department's heads (an approval)
-    or members (a review)."""
-    if task.assignee_id:
-        return [task.assignee]
-    if task.kind == Task.Kind.APPROVAL:
-        return list(task.department.heads.filter(is_active=True))
-    return list(task.department.members.filter(is_active=True))
-
-
-def _describe(workflow):
+def describe(workflow):
+    """ "BP-2026-00001 Plan set v2": which plans, as notifications name them."""
     version = workflow.version
     return f"{workflow.case.number} {version.document.title} v{version.number}"
-
-
-def _due(task):
-    return timezone.localtime(task.due_at - datetime.timedelta(microseconds=1)).strftime("%a %b %-d")
 
 
 def _notify_assigned(task):
     workflow = task.workflow
     notify(
-        responsible_users(task),
+        selectors.deciders(task),
         kind="task.assigned",
-        text=f"{_describe(workflow)}: {task.get_kind_display().lower()} for {task.department.name}, due {_due(task)}.",
+        text=f"{describe(workflow)}: {task.get_kind_display().lower()} for {task.department.name}, due {business_days.last_day_text(task.due_at)}.",
         url=reverse("documents:viewer", args=[workflow.version_id]),
         subject=f"{workflow.case.number}: a {task.get_kind_display().lower()} for {task.department.name}",
     )
@@ -495,7 +465,7 @@ def _notify_decided(task, workflow, decider):
     notify(
         [user for user in told if user.pk != decider.pk],
         kind="task.decided",
-        text=f"{_describe(task.workflow)}: {task.department.name} {task.get_decision_display().lower()}"
+        text=f"{describe(task.workflow)}: {task.department.name} {task.get_decision_display().lower()}"
         + (f" — {task.comment[:200]}" if task.comment else ""),
         url=reverse("documents:case-detail", args=[workflow.case_id]),
         subject=f"{task.workflow.case.number}: {task.department.name} decided",
@@ -504,7 +474,7 @@ def _notify_decided(task, workflow, decider):
 
 def _notify_finished(workflow):
     lead = workflow.case.lead_department
-    text = f"{_describe(workflow)}: the review ended — {workflow.get_status_display().lower()}."
+    text = f"{describe(workflow)}: the review ended — {workflow.get_status_display().lower()}."
     if workflow.status == Workflow.Status.CORRECTIONS_REQUIRED:
         text += " The corrections letter is ready."
     notify(
@@ -542,5 +512,8 @@ def _task_name(task):
 
 def _stage_summary(workflow, tasks):
     planned = workflow.plan[workflow.stage - 1]
-    parts = ", ".join(f"{t.get_kind_display().lower()} by {t.department.name} due {_due(t)}" for t in tasks)
+    parts = ", ".join(
+        f"{t.get_kind_display().lower()} by {t.department.name} due {business_days.last_day_text(t.due_at)}"
+        for t in tasks
+    )
     return f"stage {workflow.stage} ({planned['name']}) opened: {parts}"

@@ -30,8 +30,6 @@ from documents.selectors import reviews_version, sheet_name, visible_version
 from reviews.services import audience
 from workflows.models import Task, Workflow
 
-APPROVED: tuple[str, ...] = (Workflow.Status.APPROVED, Workflow.Status.APPROVED_WITH_CONDITIONS)
-
 ORGANIZATION = settings.ORGANIZATION_NAME
 
 
@@ -43,7 +41,7 @@ def letter_for(user, version_id):
     finished = workflow.finished_at if workflow is not None and workflow.finished else None
     if finished is None and not reviews_version(user, version.pk):
         raise Http404
-    kind = "approval" if finished and str(workflow.status) in APPROVED else "corrections"  # type: ignore[union-attr]
+    kind = "approval" if finished and workflow.status in Workflow.APPROVED else "corrections"  # type: ignore[union-attr]
     name = f"{version.document.case.number}-v{version.number}-{kind}-letter.pdf"
     stored = workflow and (workflow.approval_letter if kind == "approval" else workflow.corrections_letter)
     if stored:
@@ -59,7 +57,7 @@ def issue(workflow, now):
     approved (`approval_letter`), the corrections letter otherwise (`corrections_letter`)."""
     pdf = render(workflow.version, workflow, issued_at=now)
     case = workflow.case
-    field = "approval_letter" if workflow.status in APPROVED else "corrections_letter"
+    field = "approval_letter" if workflow.status in Workflow.APPROVED else "corrections_letter"
     kind = field.removesuffix("_letter")
     name = f"letters/{case.number}/{case.number}-v{workflow.version.number}-{kind}-{workflow.pk}.pdf"
     if default_storage.exists(name):  # left by an earlier attempt whose transaction rolled back
@@ -79,7 +77,7 @@ def render(version, workflow=None, *, issued_at=None):
     """The letter as tagged PDF bytes: issued (dated `issued_at`) or, without it, a draft; an
     approval letter when the workflow ended approved, a corrections letter otherwise."""
     case = version.document.case
-    approved = workflow is not None and workflow.status in APPROVED
+    approved = workflow is not None and workflow.status in Workflow.APPROVED
     name = "Approval letter" if approved else "Corrections letter"
     pages = {page.number: page for page in version.pages.all()}
     items = audience.released_items(version, pages, issued=issued_at is not None)

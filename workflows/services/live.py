@@ -30,8 +30,9 @@ from django.db.models import Max, Q
 from django.db.models.signals import post_save
 
 from audit.models import AuditEntry
+from documents.models import Department
 from workflows.models import Task, Workflow
-from workflows.selectors import headed_departments, member_departments
+from workflows.selectors import headed_departments
 
 CHANGED = "live.changed"  # the channel-layer message; the consumer's handler is `live_changed`
 TASKS, CASE = "tasks", "case"
@@ -52,7 +53,7 @@ def assignee_group(user_id):
 def task_groups(user):
     """The groups a user's task screens join: their departments, those they head, their own."""
     departments = {
-        *member_departments(user).values_list("pk", flat=True),
+        *Department.objects.of_member(user).values_list("pk", flat=True),
         *headed_departments(user).values_list("pk", flat=True),
     }
     return [*(department_group(pk) for pk in sorted(departments)), assignee_group(user.pk)]
@@ -72,7 +73,9 @@ def case_stamp(case_id):
 def user_stamp(user):
     """The tasks of the user's departments, those they head, and those assigned to them."""
     relevant = (
-        Q(department__in=member_departments(user)) | Q(department__in=headed_departments(user)) | Q(assignee=user)
+        Q(department__in=Department.objects.of_member(user))
+        | Q(department__in=headed_departments(user))
+        | Q(assignee=user)
     )
     found = Task.objects.filter(relevant).aggregate(changed=Max("changed_at"), last=Max("id"))
     changed = found["changed"].timestamp() if found["changed"] else 0

@@ -13,8 +13,8 @@ from django.db.models import Count
 from django.urls import reverse
 
 from audit import services as audit
+from notifications.services import notify
 from reviews.models import RELEASED_CATEGORIES, Annotation
-from reviews.services.notifications import notify
 from webhooks import services as webhooks
 
 

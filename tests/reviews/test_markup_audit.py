@@ -1,11 +1,9 @@
-"""What the other parts of CivicReview record: markup changes with their before and after,
-and every change of who may see or upload to a case."""
+"""Markup changes are audited by the event log that records them: each with its before and after."""
 
 import pytest
 
 from audit.models import AuditEntry
 from audit.services import verify
-from documents.services.cases import set_departments
 from reviews.services import annotations
 from tests.factories import CaseFactory, DocumentFactory, VersionFactory
 
@@ -41,22 +39,3 @@ def test_a_reply_is_recorded(demo, version):
 
     entry = AuditEntry.objects.get(action="comment.created")
     assert entry.actor_name == "planner" and entry.after_data["body"] == "Will do"
-
-
-def test_granting_and_revoking_access_is_recorded(demo, version):
-    case = version.document.case
-
-    set_departments(case, [demo.departments["building"]])
-
-    entry = AuditEntry.objects.filter(action="case.permissions").last()
-    assert entry.summary == f"Access to {case.number}: Building may now see the case; Fire may no longer see the case"
-    assert "view_case:Fire" in entry.before_data and "view_case:Building" in entry.after_data
-
-
-def test_setting_the_same_departments_records_nothing(demo, version):
-    case = version.document.case
-    count = AuditEntry.objects.count()
-
-    set_departments(case, [demo.departments["fire"]])
-
-    assert AuditEntry.objects.count() == count

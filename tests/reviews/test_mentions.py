@@ -1,19 +1,8 @@
-import pytest
-from channels.db import database_sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
-from rest_framework.test import APIClient
+"""Mentions in replies: a department taking part (@fire) or a person reviewing the case, each told once."""
 
-from civicreview.routing import websocket_urlpatterns
-from reviews.models import Notification
-from reviews.services import annotations, notifications
+from notifications.models import Notification
+from reviews.services import annotations
 from tests.reviews.conftest import cloud, make_user
-
-
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_mentioning_a_department_notifies_its_members_but_not_the_author(
@@ -52,31 +41,3 @@ def test_departments_not_on_the_case_and_emails_are_not_mentions(review):
     a = annotations.create_annotation(review.fire_user, review.version.pk, cloud()).data
     annotations.add_comment(review.building_user, a["id"], "@engineering and plans@fire.gov")
     assert not Notification.objects.exists()
-
-
-def test_the_inbox_lists_and_marks_read(review):
-    notifications.notify([review.fire_user], kind="mention", text="one")
-    notifications.notify([review.fire_user], kind="mention", text="two")
-    fire = client_for(review.fire_user)
-    listed = fire.get("/api/notifications/", {"unread": 1}).json()
-    assert [n["text"] for n in listed] == ["two", "one"] and not listed[0]["read"]
-    assert fire.post("/api/notifications/read/", {"ids": [listed[0]["id"]]}, format="json").json() == {"marked": 1}
-    assert [n["text"] for n in fire.get("/api/notifications/", {"unread": 1}).json()] == ["one"]
-    assert fire.post("/api/notifications/read/", {"ids": "all"}, format="json").status_code == 400
-    assert fire.post("/api/notifications/read/", {}, format="json").json() == {"marked": 1}
-    assert client_for(review.building_user).get("/api/notifications/").json() == []
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_notifications_arrive_live_on_the_users_socket(review):
-    socket = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/notifications/")
-    socket.scope["user"] = review.fire_user
-    assert (await socket.connect())[0]
-    assert await socket.receive_json_from(2) == {"type": "hello", "unread": 0}
-    await database_sync_to_async(notifications.notify)([review.fire_user], kind="mention", text="look at A-101")
-    message = await socket.receive_json_from(2)
-    assert message["type"] == "notification" and message["data"]["text"] == "look at A-101"
-    assert message["unread"] == 1
-    await database_sync_to_async(notifications.mark_read)(review.fire_user)
-    assert await socket.receive_json_from(2) == {"type": "unread", "unread": 0}  # every open page hears it
-    await socket.disconnect()

@@ -9,8 +9,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from civicreview.shapes import render
-from reviews.models import Notification
-from reviews.shapes import NotificationSerializer
+from notifications.models import Notification
+from notifications.shapes import NotificationSerializer
 
 
 def user_group(user_id):

@@ -35,7 +35,7 @@ function item(notification) {
   return li;
 }
 
-// Notifications and the unread count come from the user's socket (notifications.js, on every page).
+// Notifications and the unread count come from the user's socket (notifications/socket.js, on every page).
 /** @param {string} type @param {(detail: any) => void} handle */
 const on = (type, handle) => document.addEventListener(type, (event) => handle(/** @type {CustomEvent} */ (event).detail));
 on("civicreview:notification", (notification) => {

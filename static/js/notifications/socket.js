@@ -3,7 +3,7 @@
 // "civicreview:notification" (the inbox page lists it), each new count as "civicreview:unread",
 // each decision a dashboard of the user's shows as "civicreview:decision" (insight/live.py), and
 // the connection's state as "civicreview:live-status".
-import { liveChannel } from "./live_channel.js";
+import { liveChannel } from "../live_channel.js";
 
 const socket = liveChannel();
 const badge = /** @type {HTMLElement} */ (document.querySelector("[data-testid=inbox-unread]"));

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("documents", "0008_version_changes_and_superseded_by"),
-        ("reviews", "0004_existing_stamp_wordings"),
+        ("reviews", "0005_notifications_move_to_their_own_app"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

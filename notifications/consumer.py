@@ -7,8 +7,8 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from reviews.realtime.consumer import CLOSE_UNAUTHENTICATED
-from reviews.services import notifications
+from civicreview.errors import CLOSE_UNAUTHENTICATED
+from notifications import services as notifications
 
 
 class NotificationConsumer(AsyncWebsocketConsumer):
