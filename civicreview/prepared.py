@@ -13,6 +13,7 @@ from functools import wraps
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models.signals import post_save
 
 MAX_KEPT = 2_000  # queries kept per decorated function (a few KB each); past that it starts afresh
 NOTHING = object()  # the queryset can have no rows (Django's .none())
@@ -59,8 +60,8 @@ def insert(obj, *, then=None):
 
     For the hot path's own append-only rows (markups, event log, audit entries):
     `Model.save()` builds its INSERT afresh every time, a third of a markup change's
-    CPU. Fields' defaults, `auto_now` and conversions apply as in `save()`; no signals
-    are sent (none of these models has receivers). `then`: (SQL, params) of a statement
+    CPU. Fields' defaults, `auto_now` and conversions apply as in `save()`, and
+    `post_save` is sent when the model has receivers (pre_save is not). `then`: (SQL, params) of a statement
     to run right after it, on PostgreSQL in the same round trip (a data-modifying WITH).
     """
     model, database = type(obj), connections[DEFAULT_DB_ALIAS]  # not the proxy: looked up once, not per field
@@ -77,6 +78,8 @@ def insert(obj, *, then=None):
         if then:
             cursor.execute(*then)
     obj._state.adding, obj._state.db = False, database.alias
+    if post_save.has_listeners(model):
+        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=database.alias)
     return obj
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from audit.services import verify
 from tests.factories import sheet_pdf, upload
+from workflows import selectors
 from workflows.models import Task
-from workflows.services import engine
 from workflows.services.templates import seed_standard_template
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ class Story:
         department's head approves what the reviews let through."""
         while (pending := Task.objects.filter(workflow_id=workflow["id"], status="pending")).exists():
             for task in pending.select_related("department"):
-                client = self.api_as(engine.responsible_users(task)[0])
+                client = self.api_as(selectors.deciders(task)[0])
                 decision = decisions.get(task.department.slug, "approved") if task.kind == "review" else "approved"
                 with self.after_commit():
                     ok(client.post(f"/api/tasks/{task.pk}/decision/", {"decision": decision}, format="json"))
