@@ -148,6 +148,9 @@ def test_drawing_each_kind_with_the_tools(new_page, demo_version):
     def expect_kind(kind):
         expect(page.locator(f".markup-layer .markup-{kind}:not(.is-pending)")).to_have_count(1)
 
+    def drawn(kind):  # on this sheet: other tests mark up other sheets of the demo set
+        return next(a for a in state(page).values() if a["kind"] == kind and a["page"] == 12)
+
     for key, kind, start, end in [
         ("r", "rectangle", (300, 300), (500, 420)),
         ("e", "ellipse", (550, 300), (750, 420)),
@@ -172,8 +175,7 @@ def test_drawing_each_kind_with_the_tools(new_page, demo_version):
     click_at(page, 760, 820)
     click_at(page, 600, 820, click_count=2)
     expect_kind("polygon")
-    polygon = next(a for a in state(page).values() if a["kind"] == "polygon")
-    assert len(polygon["geometry"]["points"]) == 4
+    assert len(drawn("polygon")["geometry"]["points"]) == 4
 
     page.keyboard.press("n")  # a polyline ends with Enter
     click_at(page, 850, 700)
@@ -196,13 +198,12 @@ def test_drawing_each_kind_with_the_tools(new_page, demo_version):
     page.locator(".markup-editor").fill("Match existing curb")
     page.keyboard.press("Control+Enter")
     expect_kind("callout")
-    callout = next(a for a in state(page).values() if a["kind"] == "callout")
-    assert callout["geometry"]["points"][2] == [1000, 650]
+    assert drawn("callout")["geometry"]["points"][2] == [1000, 650]
 
     page.locator("#stamp-text").select_option("REVISE AND RESUBMIT")
     drag(page, (1400, 300), (1650, 380))
     expect_kind("stamp")
-    placed = next(a for a in state(page).values() if a["kind"] == "stamp")["text"]
+    placed = drawn("stamp")["text"]
     assert placed.startswith("REVISE AND RESUBMIT\n")  # then who placed it, their department and the date
 
     expect(markups_on_sheet(page)).to_have_count(12)
