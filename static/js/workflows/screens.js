@@ -9,6 +9,5 @@ for (const root of /** @type {NodeListOf<HTMLElement>} */ (document.querySelecto
   const sections = /** @type {string} */ (root.dataset.liveSections);
   const refresher = new Refresher(sections.split(",").map((selector) => selector.trim()));
   followLive(root, () => refresher.request());
-  if ("liveDecisions" in root.dataset) document.addEventListener("civicreview:decision", () => refresher.request());
   handleForms(root, () => refresher.request({ force: true }));
 }
